@@ -1,0 +1,77 @@
+"""The `nianbao` command: a thin layer over the library functions of each stage."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    help="Extract clean, checked tables from scraped 政府信息公开工作年度报告 (government information-disclosure "
+         "annual reports).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+err = Console(stderr=True)
+
+
+@app.command()
+def extract(
+    paths: list[Path] = typer.Argument(..., help="Report text files, or folders of them (*.txt, searched recursively)."),
+    output: Path = typer.Option(Path("out.jsonl"), "-o", "--output", help="JSON Lines file: one record per input."),
+    spans: Optional[Path] = typer.Option(None, "--spans", help="Folder of span files (<doc stem>.json, Label Studio "
+                                         "tasks) to use instead of the tagger, e.g. hand-checked gold spans."),
+    model: Optional[Path] = typer.Option(None, "--model", help="Tagger model folder (default: the shipped model)."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress bar."),
+) -> None:
+    """Extract one record per input report (see ../shared/spec/README.md for the record).
+
+    Every input gets a record: empty, binary, undecodable or non-report input gets a status and an error,
+    and the batch goes on.
+    """
+    from nianbao.infer.pipeline import extract_paths
+
+    counts = extract_paths(paths, output, spans_dir=spans, model_dir=model, progress=not quiet)
+    summary = ", ".join(f"{v} {k}" for k, v in counts.items())
+    err.print(f"wrote {sum(counts.values())} records to {output} ({summary})")
+
+
+@app.command("eval")
+def evaluate(
+    predictions: Path = typer.Argument(..., help="Records written by `nianbao extract` (JSON Lines)."),
+    gold: Path = typer.Option(..., "--gold", help="Folder of gold files (<doc stem>.json)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON instead of tables."),
+    wrong: bool = typer.Option(True, "--wrong/--no-wrong", help="List the wrong cells of each document."),
+) -> None:
+    """Score extracted records against gold: cells, sections, dates, checks, meta."""
+    from nianbao.eval.metrics import evaluate_files, render
+
+    report = evaluate_files(gold, predictions)
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n")
+    else:
+        render(report, Console(), show_wrong=wrong)
+
+
+@app.command()
+def synth(
+    output: Path = typer.Option(Path("synth"), "-o", "--output", help="Folder for the `datasets` dataset."),
+    n: int = typer.Option(3000, "-n", help="Number of documents over all splits."),
+    seed: int = typer.Option(13, "--seed", help="Random seed: the same seed gives the same corpus."),
+    test_share: float = typer.Option(0.15, help="Share of documents in the held-out test split."),
+    validation_share: float = typer.Option(0.05, help="Share of documents in the validation split."),
+) -> None:
+    """Generate a synthetic corpus of damaged reports with their spans and gold records."""
+    from nianbao.train.synth import generate_corpus
+
+    ds = generate_corpus(n, seed=seed, test_share=test_share, validation_share=validation_share)
+    ds.save_to_disk(str(output))
+    err.print(f"wrote {', '.join(f'{k}: {len(v)}' for k, v in ds.items())} documents to {output}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
