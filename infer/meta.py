@@ -1,0 +1,41 @@
+"""Meta of a report: the reporting agency and the reported year, from TITLE and AGENCY spans."""
+
+from __future__ import annotations
+
+import re
+
+from nianbao.spans import Span
+from nianbao.template import fold
+
+_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*度?")
+_REPORT_PHRASE = re.compile(r"((?:19|20)\d{2})\s*年\s*度?\s*(?:政府|政务)?信息公开(?:工作)?年度?报告")
+_AGENCY_TAIL = re.compile(r"[\s,，:：]*(关于)?[\s,，:：]*$")
+
+
+def report_year(text: str, spans: list[Span]) -> int | None:
+    """The year the report is about: from its title, else from a "20XX年政府信息公开…年度报告" phrase."""
+    for s in spans:
+        if s.label == "TITLE":
+            m = _TITLE_YEAR.search(fold(s.text(text)))
+            if m:
+                return int(m.group(1))
+    m = _REPORT_PHRASE.search(fold(text[:3000]))
+    return int(m.group(1)) if m else None
+
+
+def agency(text: str, spans: list[Span]) -> str | None:
+    """The reporting body as the text names it: the longest name among signatures, 发布机构 fields and the
+    part of the title before its year (a title often shortens the name the signature gives in full)."""
+    names = []
+    for s in spans:
+        t = s.text(text)
+        if s.label == "AGENCY":
+            names.append(t.strip())
+        elif s.label == "TITLE":
+            m = re.search(r"(?:19|20)\d{2}\s*年", t)
+            if m and m.start() > 0:
+                names.append(_AGENCY_TAIL.sub("", t[: m.start()]).strip())
+    names = [n for n in names if len(n) >= 2]
+    if not names:
+        return None
+    return max(names, key=len)

@@ -1,0 +1,140 @@
+"""From raw text and spans to the spec's record; and the batch driver behind `nianbao extract`.
+
+raw text → spans (tagger or span file) → sections → tables → checks → record. Every input file gets a
+record; a file that cannot be read or is not a report gets a status and an error, and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from nianbao.record import DateMention, Record
+from nianbao.spans import Span, load_span_file
+
+from .checks import run_checks
+from .dates import normalize_date
+from .meta import agency, report_year
+from .sections import find_sections, heading_starts
+from .tables import TABLE_SECTION, build_tables, detect_template
+
+SpanSource = Callable[[str, str], list[Span]]  # (doc name, text) -> spans
+
+_TABLE_SPANS = ("VALUE", "ROW_LABEL", "TABLE_TITLE", "COL_HEADER")
+
+
+def find_dates(text: str, spans: list[Span], year: int | None) -> list[DateMention]:
+    """Normalised DATE spans; a date without its year takes the year of a date just before it."""
+    out: list[DateMention] = []
+    prev_year, prev_end = None, -10**9
+    for s in sorted(spans):
+        if s.label != "DATE":
+            continue
+        raw = s.text(text)
+        context = prev_year if s.start - prev_end < 80 and "。" not in text[prev_end:s.start] else None
+        value = normalize_date(raw, report_year=year, context_year=context)
+        if value is None:
+            continue
+        out.append(DateMention(text=raw, start=s.start, end=s.end, value=value))
+        prev_year, prev_end = int(value[:4]), s.end
+    return out
+
+
+def build_record(doc: str, text: str, spans: list[Span]) -> Record:
+    """The output record of one document from its text and spans (pure)."""
+    if not any(s.label in _TABLE_SPANS for s in spans) and not any(s.label == "SECTION" for s in spans):
+        return Record.failed(doc, "not_a_report", "no report structure found: no section headings and no "
+                             "statistical tables")
+    template = detect_template(text, spans)
+    headings = heading_starts(text, spans)
+    year = report_year(text, spans)
+    record = Record(doc=doc, template=template, meta={"agency": agency(text, spans), "year": year})
+    record.dates = find_dates(text, spans, year)
+    if template is None:
+        record.sections = find_sections(text, headings, {})
+        record.status = "not_a_report" if not any(s.label in _TABLE_SPANS for s in spans) else "ok"
+        record.error = "no statistical table of either template was found"
+        return record
+    tables, regions = build_tables(text, spans, template, {n: s.start for n, s in headings.items()})
+    content_starts = {}
+    for n, table in TABLE_SECTION.items():
+        anchors = [r.anchor for r in regions.values() if r.block.table == table and r.anchor is not None]
+        if anchors:
+            content_starts[n] = min(anchors)
+    record.sections = find_sections(text, headings, content_starts)
+    record.cells = tables.cells
+    record.units = tables.units
+    record.cell_confidence = tables.confidence
+    record.flags = tables.flags
+    record.checks = run_checks(tables.cells, template)
+    return record
+
+
+# --------------------------------------------------------------------------------------------------------
+# Batch
+
+
+def iter_inputs(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files named, and *.txt files under folders named (sorted); a path that does not exist is yielded
+    too, so that it gets an error record."""
+    for p in paths:
+        if p.is_dir():
+            yield from sorted(q for q in p.rglob("*.txt") if q.is_file())
+        else:
+            yield p
+
+
+def span_file_source(spans_dir: Path) -> SpanSource:
+    def source(doc: str, text: str) -> list[Span]:
+        path = spans_dir / (Path(doc).stem + ".json")
+        if not path.exists():
+            raise FileNotFoundError(f"no span file {path.name} in {spans_dir}")
+        return load_span_file(path, text=text)
+
+    return source
+
+
+def extract_one(path: Path, source: SpanSource) -> Record:
+    """The record of one input file, whatever happens to it."""
+    from nianbao.textio import InputError, read_document
+
+    try:
+        text = read_document(path)
+    except InputError as e:
+        return Record.failed(path.name, e.status, str(e))  # type: ignore[arg-type]
+    try:
+        spans = source(path.name, text)
+        return build_record(path.name, text, spans)
+    except Exception as e:  # one broken file never stops a batch
+        return Record.failed(path.name, "error", f"{type(e).__name__}: {e}")
+
+
+def default_source(model_dir: Path | None) -> SpanSource:
+    from .tagger import Tagger  # imported late: torch is slow to import
+
+    tagger = Tagger.load(model_dir)
+    return lambda doc, text: tagger.predict(text)
+
+
+def extract_paths(paths: list[Path], output: Path, spans_dir: Path | None = None,
+                  model_dir: Path | None = None, progress: bool = True) -> Counter:
+    """Write one JSON line per input file to ``output``; returns the count of records by status."""
+    from rich.progress import Progress
+
+    if spans_dir is not None and not spans_dir.is_dir():
+        raise FileNotFoundError(f"--spans {spans_dir} is not a folder")
+    files = list(iter_inputs(paths))
+    source = span_file_source(spans_dir) if spans_dir is not None else default_source(model_dir)
+    counts: Counter = Counter()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("w", encoding="utf-8") as out, Progress(disable=not progress, transient=True) as bar:
+        task = bar.add_task("extracting", total=len(files))
+        for path in files:
+            record = extract_one(path, source)
+            out.write(json.dumps(record.to_json(), ensure_ascii=False) + "\n")
+            counts[record.status] += 1
+            bar.advance(task)
+    return counts

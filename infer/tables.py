@@ -1,0 +1,407 @@
+"""Rebuild the template's tables from spans: which table each span belongs to, which row each value
+group fills, and how a row's value spans spread over its cells.
+
+Pure functions. Two ways to read a table, tried in this order:
+
+* **label-anchored** — values belong to the row label before them (or, when a block prints its values
+  before its labels, after them); values where labels were lost fill the unlabelled rows by position;
+* **grid** — when the labels are scattered (PDF text where a column of cells comes out as one block), but
+  the number of values is exactly rows × columns, the values are laid out in template order, reading
+  blocks of equal-sized groups as columns.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from nianbao.record import Flag, Tables
+from nianbao.spans import Span
+from nianbao.template import Block, Template, get_template
+
+from .labels import RowMatch, header_table, match_row, template_votes, title_block
+from .values import Number, parse_value, split_row
+
+
+@dataclass
+class Region:
+    """The spans of one printed table (a 主动公开 block, the requests table or the review table)."""
+
+    block: Block
+    labels: list[tuple[Span, RowMatch]] = field(default_factory=list)
+    values: list[Span] = field(default_factory=list)
+    items: list[tuple[Span, RowMatch | None]] = field(default_factory=list)  # labels and values in order
+    anchor: int | None = None  # where the table starts (title, first header or label)
+    header_end: int | None = None  # end of the last column header before the first value
+
+
+TABLE_SECTION = {2: "active", 3: "requests", 4: "review"}
+
+
+def detect_template(text: str, spans: list[Span]) -> str | None:
+    """"2019" or "2021" from the table headers, titles and row labels (the printed year does not decide)."""
+    texts = [s.text(text) for s in spans if s.label in ("COL_HEADER", "ROW_LABEL", "TABLE_TITLE")]
+    if not texts:
+        return None
+    votes = template_votes(texts)
+    if votes["2019"] == votes["2021"]:
+        if votes["2019"] == 0:
+            # No marker survived: the template whose row labels match more texts.
+            counts = {n: sum(1 for t in texts if match_row(t, get_template(n)) is not None) for n in votes}
+            if counts["2019"] == counts["2021"] == 0:
+                return None
+            return max(counts, key=lambda n: (counts[n], n == "2019"))
+        return None
+    return max(votes, key=votes.get)  # type: ignore[arg-type]
+
+
+def split_regions(text: str, spans: list[Span], template: Template,
+                  section_starts: dict[int, int]) -> dict[str, Region]:
+    """Assign every table span to a block, walking the text in order.
+
+    A section heading, a table title, a row label or a header that names its table moves the walk into
+    that table; values go to the table (and 主动公开 block) the walk is in.
+    """
+    boundaries = sorted((pos, n) for n, pos in section_starts.items())
+    regions: dict[str, Region] = {b.id: Region(b) for b in template.blocks}
+    active_ids = [b.id for b in template.blocks_of("active")]
+    table: str | None = None
+    block_id: str | None = None
+    bi = 0
+    for span in sorted(spans):
+        while bi < len(boundaries) and boundaries[bi][0] <= span.start:
+            table = TABLE_SECTION.get(boundaries[bi][1])
+            block_id = {"requests": "requests", "review": "review"}.get(table or "", None)
+            bi += 1
+        t = span.text(text)
+        if span.label == "TABLE_TITLE":
+            bid = title_block(t)
+            if bid not in regions:  # numeral lost: the block after the current one
+                bid = _next_active(active_ids, block_id)
+            table, block_id = "active", bid
+            _start(regions, block_id, span)
+        elif span.label == "ROW_LABEL":
+            m = match_row(t, template)
+            if m is None:
+                if block_id:
+                    regions[block_id].items.append((span, None))
+                continue
+            table, block_id = m.table, m.block
+            _start(regions, block_id, span)
+            regions[block_id].labels.append((span, m))
+            regions[block_id].items.append((span, m))
+        elif span.label == "COL_HEADER":
+            which = header_table(t, template)
+            if which in ("requests", "review") and table != which:
+                table, block_id = which, which
+            elif which == "active" and table != "active":
+                table, block_id = "active", block_id if block_id in active_ids else active_ids[0]
+            if block_id:
+                _start(regions, block_id, span)
+                r = regions[block_id]
+                if not r.values:
+                    r.header_end = span.end
+        elif span.label == "VALUE" and block_id is not None:
+            regions[block_id].values.append(span)
+            regions[block_id].items.append((span, None))
+    return regions
+
+
+def _start(regions: dict[str, Region], block_id: str, span: Span) -> None:
+    r = regions[block_id]
+    if r.anchor is None:
+        r.anchor = span.start
+
+
+def _next_active(active_ids: list[str], current: str | None) -> str:
+    if current in active_ids:
+        i = active_ids.index(current)  # type: ignore[arg-type]
+        return active_ids[min(i + 1, len(active_ids) - 1)]
+    return active_ids[0]
+
+
+# --------------------------------------------------------------------------------------------------------
+# Rows of a region
+
+
+@dataclass
+class Segment:
+    row: str | None  # None: values before any label, or after a heading row that has no leaf rows here
+    label_end: int | None
+    values: list[Span] = field(default_factory=list)
+
+
+def segments(region: Region) -> list[Segment]:
+    """Cut the region into runs of values, each after the row label that precedes it."""
+    segs = [Segment(None, region.header_end)]
+    for span, m in region.items:
+        if span.label == "VALUE":
+            segs[-1].values.append(span)
+        elif m is not None:
+            key = m.row if m.row is not None else f"group:{m.group}"
+            if key == segs[-1].row:  # a fragment of the same label (broken over lines)
+                continue
+            segs.append(Segment(key, span.end))
+    return segs
+
+
+def _row_identity(block: Block) -> Callable[[list[Number]], bool] | None:
+    cols = [c.key for c in block.cols]
+    if block.table == "requests":
+        return lambda v: v[-1] == sum(v[:-1])
+    if block.table == "review":  # printed as one row: three groups of (upheld, corrected, other, pending, total)
+        n = len(cols)
+        return lambda v: all(v[i + n - 1] == sum(v[i:i + n - 1]) for i in range(0, len(v), n))
+    return None
+
+
+def delimited_columns(text: str, anchor_end: int | None, values: list[Span], ncols: int) -> list[int] | None:
+    """Column index of each value from the delimiters around it, for tab- and pipe-delimited rows.
+
+    Blank cells leave an extra delimiter (``\\t\\t``, or a line holding only ``|``). Returns None when the
+    row shows no such delimiters or they do not fit the row.
+    """
+    if anchor_end is None or not values:
+        return None
+    gaps = [text[anchor_end:values[0].start]] + [text[a.end:b.start] for a, b in zip(values, values[1:])]
+    if not any("\t" in g or "|" in g for g in gaps):
+        return None
+    cols, col = [], -1
+    for i, gap in enumerate(gaps):
+        if "|" in gap:
+            blanks = sum(1 for line in gap.split("\n")[1:-1] if line.strip() == "|")
+            step = 1 + blanks
+        elif i == 0 and "\n" in gap:  # the row starts a line: its first cell has no delimiter before it
+            step = gap[gap.rfind("\n") + 1:].count("\t") + 1
+        else:
+            step = max(gap.count("\t"), 1)
+        col += step
+        cols.append(col)
+    if cols[-1] >= ncols:
+        return None
+    return cols
+
+
+@dataclass
+class RowFill:
+    values: list[Number | None]
+    units: list[str | None]
+    status: str
+    spans: list[Span]
+
+
+def fill_row(text: str, block: Block, spans: list[Span], label_end: int | None) -> RowFill:
+    """Spread a row's value spans over the block's columns (a review "row" is all three of its rows)."""
+    ncols = len(block.cols) * (len(block.rows) if block.table == "review" else 1)
+    texts = [s.text(text) for s in spans]
+    units: list[str | None] = [None] * ncols
+    if len(spans) < ncols:
+        cols = delimited_columns(text, label_end, spans, ncols)
+        if cols is not None:
+            vals: list[Number | None] = [None] * ncols
+            for c, t in zip(cols, texts):
+                p = parse_value(t)
+                vals[c] = p.value if p else None
+                units[c] = p.unit if p else None
+            return RowFill(vals, units, "blanks", spans)
+    sol = split_row(texts, ncols, _row_identity(block))
+    if sol.status == "direct":
+        for i, t in enumerate(texts[:ncols]):
+            p = parse_value(t)
+            units[i] = p.unit if p else None
+    elif texts:  # glued: a unit stated at the end of the run belongs to the last cell
+        p = parse_value(texts[-1])
+        m = re.search(r"(万元|万|元)\s*$", texts[-1])
+        units[-1] = (p.unit if p else None) or ({"万": "万元"}.get(m.group(1), m.group(1)) if m else None)
+    return RowFill(sol.values, units, sol.status, spans)
+
+
+def _leaf_rows(block: Block) -> list[str]:
+    return [r.key for r in block.rows]
+
+
+def label_anchored(text: str, region: Region) -> tuple[dict[str, RowFill], list[Flag]]:
+    """Rows from labels: values after their label; values before all labels fill unlabelled rows."""
+    block = region.block
+    order = _leaf_rows(block)
+    segs = segments(region)
+    flags: list[Flag] = []
+    lead, labelled = segs[0], segs[1:]
+    # A block that prints its values before its labels (PDF text): every label's values come before it.
+    if lead.values and labelled and not labelled[-1].values:
+        runs = [lead.values] + [s.values for s in labelled[:-1]]
+        for seg, vals in zip(labelled, runs):
+            seg.values = vals
+        lead = Segment(None, None)
+    rows: dict[str, list[tuple[Segment, list[Span]]]] = {}
+    for seg in labelled:
+        if seg.row in order:
+            rows.setdefault(seg.row, []).append((seg, seg.values))
+        elif seg.values:
+            flags.append(Flag("values_without_row", [], f"{len(seg.values)} values after heading {seg.row} "
+                              f"with no row of this template at {seg.values[0].start}"))
+    # Values before the first label: the rows above the first labelled row whose labels were lost.
+    if lead.values:
+        first = min((order.index(r) for r in rows), default=len(order))
+        unlabelled = [r for r in order[:first] if r not in rows]
+        _spread(lead, unlabelled, block, rows, flags)
+    # A labelled run holding more than its row: later unlabelled rows lost their labels.
+    per_row = len(block.cols)
+    for r in list(rows):
+        seg, vals = rows[r][0]
+        if len(vals) > per_row and len(vals) % per_row == 0:
+            i = order.index(r)
+            following = []
+            for nxt in order[i + 1:]:
+                if nxt in rows:
+                    break
+                following.append(nxt)
+            k = len(vals) // per_row - 1
+            if 0 < k <= len(following):
+                rows[r] = [(seg, vals[:per_row])]
+                for j, nxt in enumerate(following[:k]):
+                    chunk = vals[per_row * (j + 1): per_row * (j + 2)]
+                    rows[nxt] = [(Segment(nxt, chunk[0].start), chunk)]
+    fills: dict[str, RowFill] = {}
+    for r, entries in rows.items():
+        seg, vals = entries[0]
+        if len(entries) > 1 and any(v for _, v in entries[1:]):
+            flags.append(Flag("row_repeated", [block.key(r, c) for c in block.cols],
+                              f"row {r} is labelled {len(entries)} times; the first is used"))
+        if vals:
+            fills[r] = fill_row(text, block, vals, seg.label_end)
+    return fills, flags
+
+
+def _spread(lead: Segment, unlabelled: list[str], block: Block, rows: dict, flags: list[Flag]) -> None:
+    per_row = len(block.cols)
+    vals = lead.values
+    if len(unlabelled) == 1:
+        rows[unlabelled[0]] = [(lead, vals)]
+    elif unlabelled and len(vals) == per_row * len(unlabelled):
+        for j, r in enumerate(unlabelled):
+            chunk = vals[per_row * j: per_row * (j + 1)]
+            rows[r] = [(Segment(r, None), chunk)]
+    elif vals:
+        flags.append(Flag("values_without_row", [], f"{len(vals)} values before the first row label at "
+                          f"{vals[0].start} could not be placed"))
+
+
+def value_groups(text: str, values: list[Span], items: list[tuple[Span, RowMatch | None]]) -> list[list[Span]]:
+    """Values that stand together: no blank line and no other span between them."""
+    others = sorted(s.start for s, _ in items if s.label != "VALUE")
+    groups: list[list[Span]] = []
+    for v in values:
+        if groups:
+            prev = groups[-1][-1]
+            gap = text[prev.end:v.start]
+            label_between = bisect.bisect_left(others, v.start) > bisect.bisect_left(others, prev.end)
+            if not label_between and not re.search(r"\n[^\S\n]*\n", gap):
+                groups[-1].append(v)
+                continue
+        groups.append([v])
+    return groups
+
+
+def grid_rows(groups: list[list[Span]], ncols: int) -> list[list[Span]]:
+    """Lay value groups out as rows: ``ncols`` groups of equal size k > 1 in a row are k rows printed
+    column by column; any other group is read row by row."""
+    flat: list[Span] = []
+    i = 0
+    while i < len(groups):
+        k = len(groups[i])
+        run = groups[i:i + ncols]
+        if 1 < k != ncols and len(run) == ncols and all(len(g) == k for g in run):
+            for r in range(k):
+                flat.extend(g[r] for g in run)
+            i += ncols
+        else:
+            flat.extend(groups[i])
+            i += 1
+    return [flat[j:j + ncols] for j in range(0, len(flat), ncols)]
+
+
+def grid(text: str, region: Region) -> dict[str, RowFill] | None:
+    """Rows in template order from an exactly full grid of values; None if the counts do not fit."""
+    block = region.block
+    present = []
+    for _, m in region.labels:
+        key = m.row if m.row is not None else f"group:{m.group}"
+        if key not in present:
+            present.append(key)
+    leaf = _leaf_rows(block)
+    # Heading rows stand in for their sub-rows when the sub-rows are not printed (a 2021 report
+    # printing （六）其他处理 as one row).
+    parents = {r.parent for r in block.rows if r.key in present}
+    rows_in_order = []
+    for r in block.rows:
+        if r.key in present:
+            rows_in_order.append(r.key)
+        elif r.parent and f"group:{r.parent}" in present and r.parent not in parents and \
+                f"group:{r.parent}" not in rows_in_order:
+            rows_in_order.append(f"group:{r.parent}")
+    ncols = len(block.cols)
+    if not rows_in_order or len(region.values) != ncols * len(rows_in_order):
+        return None
+    if any(parse_value(v.text(text)) is None for v in region.values):
+        return None
+    rows = grid_rows(value_groups(text, region.values, region.items), ncols)
+    fills = {}
+    for key, spans in zip(rows_in_order, rows):
+        if key in leaf:
+            fills[key] = fill_row(text, block, spans, None)
+    return fills
+
+
+def build_tables(text: str, spans: list[Span], template_name: str,
+                 section_starts: dict[int, int]) -> tuple[Tables, dict[str, Region]]:
+    """Every cell of the template from the spans: values, stated units, per-cell confidence, flags."""
+    template = get_template(template_name)
+    regions = split_regions(text, spans, template, section_starts)
+    cells: dict[str, Number | None] = {k: None for k in template.keys}
+    units: dict[str, str] = {}
+    confidence: dict[str, float] = {}
+    flags: list[Flag] = []
+    for region in regions.values():
+        block = region.block
+        if block.table == "review":
+            fills = {"*": fill_row(text, block, region.values, region.header_end)} if region.values else {}
+            region_flags: list[Flag] = []
+        else:
+            fills, region_flags = label_anchored(text, region)
+            imperfect = region_flags or any(f.status not in ("direct",) for f in fills.values()) \
+                or len(fills) < len({m.row for _, m in region.labels if m.row})
+            if imperfect:
+                alt = grid(text, region)
+                if alt is not None:
+                    fills, region_flags = alt, []
+        flags += region_flags
+        for row_key, fill in fills.items():
+            keys = block.keys if row_key == "*" else [block.key(row_key, c) for c in block.cols]
+            for key, value, unit in zip(keys, fill.values, fill.units):
+                cells[key] = value
+                col = template.column_of[key]
+                if col.kind == "amount" and (unit or col.unit):
+                    units[key] = unit or col.unit  # type: ignore[assignment]
+            scores = [s.score for s in fill.spans if s.score is not None]
+            if scores:
+                for key in keys:
+                    confidence[key] = round(min(scores), 4)
+            if fill.status in ("ambiguous", "unsolved"):
+                flags.append(Flag(f"glued_{fill.status}", list(keys),
+                                  f"value run {' | '.join(s.text(text) for s in fill.spans)!r} "
+                                  f"{'has several splits' if fill.status == 'ambiguous' else 'does not fill the row'}"))
+        _declared_units(template, block, region, units)
+    return Tables(cells, units, confidence, flags), regions
+
+
+def _declared_units(template: Template, block: Block, region: Region, units: dict[str, str]) -> None:
+    """A unit the official header states (本年收费金额（单位：万元）) applies once the block is printed."""
+    if region.anchor is None:
+        return
+    for r in block.rows:
+        for c in block.cols:
+            if c.unit and block.key(r, c) not in units:
+                units[block.key(r, c)] = c.unit

@@ -1,0 +1,195 @@
+"""The post-processor on small documents built from markup: sections, tables, values, checks, meta."""
+
+from __future__ import annotations
+
+import pytest
+
+from nianbao.infer.pipeline import build_record
+from nianbao.infer.values import parse_value, split_row
+from nianbao.template import get_template
+
+from markup import markup
+
+
+def V(x) -> str:
+    return f"[[VALUE:{x}]]"
+
+
+def R(x) -> str:
+    return f"[[ROW_LABEL:{x}]]"
+
+
+def H(x) -> str:
+    return f"[[COL_HEADER:{x}]]"
+
+
+def requests_table(template: str, values: dict[str, list[str]], cell_sep: str, row_sep: str,
+                   group_labels: bool = True) -> str:
+    """A requests table: header, then each row's label and its value cells."""
+    block = get_template(template).block("requests")
+    groups = {g.key: g.labels[0] for g in get_template(template).groups}
+    out = [H("申请人情况"), cell_sep, H("自然人"), cell_sep, H("总计"), row_sep]
+    seen = set()
+    for r in block.rows:
+        parent = r.parent
+        if group_labels and parent and parent in groups and parent not in seen and parent != "results":
+            out += [R(groups[parent]), cell_sep]
+            seen.add(parent)
+        if group_labels and parent == "results" and "results" not in seen:
+            out += [R(groups["results"]), cell_sep]
+            seen.add("results")
+        out.append(R(r.labels[0]))
+        row = values.get(r.key, ["0"] * 7)
+        out += [cell_sep + V(v) if v is not None else cell_sep for v in row]
+        out.append(row_sep)
+    return "".join(out)
+
+
+def doc(template: str, requests: str, active: str = "", review: str = "") -> tuple[str, list]:
+    src = ("[[TITLE:某某县人民政府2021年政府信息公开工作年度报告]]\n"
+           "[[SECTION:一、总体情况]]\n今年以来我县扎实推进政务公开。\n"
+           "[[SECTION:二、主动公开政府信息情况]]\n" + active + "\n"
+           "[[SECTION:三、收到和处理政府信息公开申请情况]]\n" + requests + "\n"
+           "[[SECTION:四、政府信息公开行政复议、行政诉讼情况]]\n" + review + "\n"
+           "[[SECTION:五、存在的主要问题及改进情况]]\n无。\n[[SECTION:六、其他需要报告的事项]]\n无。\n"
+           "[[AGENCY:某某县人民政府]]\n[[DATE:2022年1月20日]]\n")
+    return markup(src)
+
+
+ACTIVE_2021 = ("[[TABLE_TITLE:第二十条第（一）项]]\n" + H("信息内容") + H("本年制发件数") + H("本年废止件数") + H("现行有效件数")
+               + R("规章") + V("000") + R("行政规范性文件") + V("2433")
+               + "[[TABLE_TITLE:第二十条第（五）项]]" + H("本年处理决定数量") + R("行政许可") + V("308")
+               + "[[TABLE_TITLE:第二十条第（六）项]]" + R("行政处罚") + V("33") + R("行政强制") + V("0")
+               + "[[TABLE_TITLE:第二十条第（八）项]]" + H("本年收费金额（单位：万元）") + R("行政事业性收费") + V("0"))
+
+
+def test_glued_runs_are_split_by_the_identities_or_left_null():
+    glued = {"new": ["690000069"], "granted": ["230000023"], "partial": ["9000009"],
+             "unable.not_held": ["370000037"], "total": ["690000069"]}
+    values = {k: v for k, v in glued.items()}
+    req = requests_table("2021", values, "", "")
+    # other rows: one glued run of seven zeros each
+    text, spans = doc("2021", req.replace(V("0") * 7, V("0000000")), ACTIVE_2021,
+                      H("结果维持") + V("10 0 1 200 0 0 0 0 0 0 00"))
+    rec = build_record("x.txt", text, spans)
+    assert rec.template == "2021"
+    c = rec.cells
+    assert [c[f"requests/new/{k}"] for k in ("natural", "business", "total")] == [69, 0, 69]
+    assert c["requests/unable.not_held/natural"] == 37 and c["requests/unable.not_held/total"] == 37
+    assert [c["active/rules/issued"], c["active/rules/repealed"], c["active/rules/in_force"]] == [0, 0, 0]
+    # 2433 over three cells with no identity: 2,4,33 / 2,43,3 / 24,3,3 -> null and a flag, never a guess
+    assert [c["active/normative/issued"], c["active/normative/in_force"]] == [None, None]
+    assert any(f.kind == "glued_ambiguous" and "active/normative/issued" in f.keys for f in rec.flags)
+    assert c["active/licensing/decisions"] == 308 and c["active/penalty/decisions"] == 33
+    assert [c[f"review/reconsideration/{k}"] for k in ("upheld", "corrected", "other", "pending", "total")] == [1, 0, 0, 1, 2]
+    assert rec.units == {"active/fees/amount": "万元"}
+    assert rec.meta == {"agency": "某某县人民政府", "year": 2021}
+    assert [d.value for d in rec.dates] == ["2022-01-20"]
+    assert [s.n for s in rec.sections] == [1, 2, 3, 4, 5, 6]
+
+
+def test_blank_cells_stay_null_and_rules_with_nulls_are_incomplete():
+    values = {"new": ["3", "0", "0", "0", "0", "0", None], "total": [None] * 7}
+    text, spans = doc("2019", requests_table("2019", values, "\n\n", "\n\n\n"))
+    rec = build_record("x.txt", text, spans)
+    assert rec.cells["requests/new/natural"] == 3
+    assert rec.cells["requests/new/total"] is None
+    assert all(rec.cells[f"requests/total/{c.key}"] is None for c in get_template("2019").block("requests").cols)
+    status = {ch.id: ch.status for ch in rec.checks}
+    assert status["requests.row_sum/new"] == "incomplete"
+    assert status["requests.balance/natural"] == "incomplete"
+    assert status["requests.row_sum/granted"] == "pass"
+
+
+def test_tab_delimited_blank_cells_keep_their_columns():
+    # The review table of a tab-separated PDF text: the reconsideration block is blank.
+    review = (H("行政复议") + "\t" + H("行政诉讼") + "\n\t\t\t\t\t" + H("结 果 维 持") + "\n"
+              + "\t\t\t\t\t" + "\t".join(V(x) for x in "0000000003") + "\n")
+    text, spans = doc("2019", requests_table("2019", {}, "\t", "\n"), review=review)
+    rec = build_record("x.txt", text, spans)
+    assert [rec.cells[f"review/reconsideration/{k}"] for k in ("upheld", "total")] == [None, None]
+    assert rec.cells["review/litigation_direct/upheld"] == 0
+    assert rec.cells["review/litigation_after/total"] == 3
+    assert {c.id: c.status for c in rec.checks}["review.sum/litigation_after"] == "fail"
+
+
+def test_lost_row_label_filled_by_position_and_values_before_labels():
+    active = ("[[TABLE_TITLE:第二十条第（一）项]]\n" + H("信息内容") + "\n" + H("本年新") + "\n"
+              + V("6") + "\n" + V("6") + "\n" + V("6") + "\n" + R("规范性文件") + "\n" + V("0") + "\n" + V("0") + "\n" + V("0") + "\n"
+              # a PDF block printing its value before its label
+              + "[[TABLE_TITLE:第二十条第（五）项]]\n" + H("上一年项目数量") + "\n" + V("87") + "\n" + V("减3") + "\n" + V("84")
+              + "\n\n" + R("其他对外管理服务项目") + "\n")
+    text, spans = doc("2019", requests_table("2019", {}, " ", ""), active=active)
+    rec = build_record("x.txt", text, spans)
+    c = rec.cells
+    assert [c["active/rules/new_made"], c["active/rules/total_published"]] == [6, 6]
+    assert c["active/normative/new_published"] == 0
+    assert [c["active/other_services/prev_items"], c["active/other_services/change"]] == [87, -3]
+    assert c["active/licensing/prev_items"] is None  # not in the text: null, never a guess
+
+
+def test_pdf_column_blocks_are_read_as_columns():
+    # Rows 一 and 二 printed row by row, then the ten rows (三)1 … (四)2 printed column by column,
+    # their labels in a bunch after the numbers.
+    t = get_template("2019").block("requests")
+    order = [r.key for r in t.rows]
+    col_major = order[4:14]
+    vals = {r: [str((i + 1) * (j + 1) % 5) for j in range(6)] for i, r in enumerate(order)}
+    for r in vals:
+        vals[r].append(str(sum(int(x) for x in vals[r])))
+    parts = [H("自然人"), "\n\n", R("一、本年新收政府信息公开申请数量"), "\n\n"]
+    parts += ["\n\n".join(V(v) for v in vals["new"]), "\n\n"]
+    for r in order[1:4]:
+        label = next(x for x in t.rows if x.key == r).labels[0]
+        parts += [R(label), "\n\n", "\n\n".join(V(v) for v in vals[r]), "\n\n"]
+    for c in range(7):
+        parts += ["\n".join(V(vals[r][c]) for r in col_major), "\n\n"]
+    parts += [R(next(x for x in t.rows if x.key == r).labels[0]) + "\n" for r in col_major]
+    for r in order[14:]:
+        label = next(x for x in t.rows if x.key == r).labels[0]
+        parts += ["\n", R(label), "\n\n", "\n\n".join(V(v) for v in vals[r]), "\n\n"]
+    text, spans = doc("2019", "".join(parts))
+    rec = build_record("x.txt", text, spans)
+    for r in order:
+        got = [rec.cells[f"requests/{r}/{c.key}"] for c in t.cols]
+        assert got == [int(v) for v in vals[r]], r
+
+
+def test_sections_missing_heading_and_misnumbered_subheading():
+    src = ("[[SECTION:一、总体情况]]\n正文。\n[[TABLE_TITLE:第二十条第(一)项]]\n" + R("规章") + V("1") + V("1") + V("1")
+           + "\n[[SECTION:三、收到和处理政府信息公开申请情况]]\n" + R("（七）总计") + V("0") * 7
+           + "\n[[SECTION:、存在问题及改进情况]]\n问题。\n[[SECTION:三、下一步工作打算]]\n打算。\n")
+    text, spans = markup(src)
+    rec = build_record("x.txt", text, spans)
+    got = [(s.n, s.start, s.heading) for s in rec.sections]
+    assert got == [(1, 0, "一、总体情况"), (2, text.index("第二十条"), None),
+                   (3, text.index("三、收到"), "三、收到和处理政府信息公开申请情况"),
+                   (5, text.index("、存在"), "、存在问题及改进情况")]
+    assert rec.sections[-1].end == len(text)
+
+
+def test_not_a_report_and_no_table():
+    text, spans = markup("今天天气很好，[[DATE:2020年4月8日]]我们去公园。")
+    rec = build_record("x.txt", text, spans)
+    assert rec.status == "not_a_report" and rec.error
+
+
+@pytest.mark.parametrize("text,value,unit", [
+    ("0", 0, None), ("1 0", 10, None), ("减37", -37, None), ("增52", 52, None), ("+52", 52, None),
+    ("-21", -21, None), ("105.650万", 105.65, "万元"), ("45.82万元", 45.82, "万元"),
+    ("176252079.43", 176252079.43, None), ("13575394432.52元", 13575394432.52, "元"), ("１２", 12, None),
+])
+def test_parse_value(text, value, unit):
+    p = parse_value(text)
+    assert p is not None and p.value == value and p.unit == unit
+
+
+def test_split_row_statuses():
+    total = lambda v: v[-1] == sum(v[:-1])  # noqa: E731
+    assert split_row(["690000069"], 7, total).values == [69, 0, 0, 0, 0, 0, 69]
+    assert split_row(["1", "0", "0", "0", "0", "01"], 7, total).values == [1, 0, 0, 0, 0, 0, 1]
+    assert split_row(["1000000"], 7, total).status == "forced"  # one split only, even if it fails the sum
+    assert split_row(["2433"], 3).status == "ambiguous"
+    assert split_row(["328291965元"], 2).status == "ambiguous"
+    assert split_row(["0"] * 6, 7, total).status == "unsolved"
+    assert split_row(["12"], 7).status == "unsolved"
