@@ -389,12 +389,19 @@ def build_tables(text: str, spans: list[Span], template_name: str,
             if scores:
                 for key in keys:
                     confidence[key] = round(min(scores), 4)
-            if fill.status in ("ambiguous", "unsolved"):
-                flags.append(Flag(f"glued_{fill.status}", list(keys),
-                                  f"value run {' | '.join(s.text(text) for s in fill.spans)!r} "
-                                  f"{'has several splits' if fill.status == 'ambiguous' else 'does not fill the row'}"))
+            if fill.status in _FLAGGED:
+                kind, why = _FLAGGED[fill.status]
+                flags.append(Flag(kind, list(keys), f"{why}: {' | '.join(s.text(text) for s in fill.spans)}"))
         _declared_units(template, block, region, units)
     return Tables(cells, units, confidence, flags), regions
+
+
+_FLAGGED = {
+    "ambiguous": ("glued_ambiguous", "glued run with several splits that fit the row; cells left null"),
+    "unsolved": ("glued_unsolved", "glued run that cannot fill the row"),
+    "short": ("missing_values", "fewer values than columns; read left to right, the rest null"),
+    "extra": ("extra_values", "more values than columns; the first ones are used"),
+}
 
 
 def _declared_units(template: Template, block: Block, region: Region, units: dict[str, str]) -> None:

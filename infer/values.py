@@ -145,7 +145,9 @@ def split_row(cell_texts: Sequence[str], ncols: int,
 
     "direct": one span per cell. "forced": glued, but only one split exists. "solved": several splits,
     exactly one satisfies ``identity`` (e.g. total = sum of the applicant columns). "ambiguous": several
-    remain (all cells null). "unsolved": no split fills the row; the readable values are left-aligned.
+    remain (all cells null). When nothing fills the row exactly, the readable values are left-aligned and
+    the status says why: "short" (fewer cells than columns: blanks), "extra" (more), "unsolved" (a glued
+    run that cannot make the row).
     """
     if len(cell_texts) == ncols:
         parsed = [parse_value(t) for t in cell_texts]
@@ -155,7 +157,11 @@ def split_row(cell_texts: Sequence[str], ncols: int,
     if fillings is None:
         return RowSolution([None] * ncols, "ambiguous", -1)
     if not fillings:
-        return RowSolution(_left_aligned(cell_texts, ncols), "unsolved", 0)
+        # Nothing fills the row exactly: blank cells (too few spans), a stray cell (too many), or a glued
+        # run whose digits cannot make the row.
+        glued = any(r is not None and len(r[0]) > 1 for r in (digit_run(t) for t in cell_texts))
+        status = "extra" if len(cell_texts) > ncols else ("unsolved" if glued else "short")
+        return RowSolution(_left_aligned(cell_texts, ncols), status, 0)
     if len(fillings) == 1:
         return RowSolution(list(fillings[0]), "forced")
     if identity is not None:

@@ -19,6 +19,12 @@ app = typer.Typer(
 err = Console(stderr=True)
 
 
+def fail(message: str) -> None:
+    """One clear line on stderr and exit status 1 (no traceback for a user's mistake)."""
+    err.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(1)
+
+
 @app.command()
 def extract(
     paths: list[Path] = typer.Argument(..., help="Report text files, or folders of them (*.txt, searched recursively)."),
@@ -35,7 +41,10 @@ def extract(
     """
     from nianbao.infer.pipeline import extract_paths
 
-    counts = extract_paths(paths, output, spans_dir=spans, model_dir=model, progress=not quiet)
+    try:
+        counts = extract_paths(paths, output, spans_dir=spans, model_dir=model, progress=not quiet)
+    except (FileNotFoundError, ValueError) as e:
+        fail(str(e))
     summary = ", ".join(f"{v} {k}" for k, v in counts.items())
     err.print(f"wrote {sum(counts.values())} records to {output} ({summary})")
 
@@ -50,7 +59,10 @@ def evaluate(
     """Score extracted records against gold: cells, sections, dates, checks, meta."""
     from nianbao.eval.metrics import evaluate_files, render
 
-    report = evaluate_files(gold, predictions)
+    try:
+        report = evaluate_files(gold, predictions)
+    except (FileNotFoundError, ValueError) as e:
+        fail(str(e))
     if as_json:
         sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n")
     else:

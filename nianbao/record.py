@@ -36,7 +36,7 @@ class Check:
 class Flag:
     """Something the post-processor could not decide; the cells it concerns are left null."""
 
-    kind: str  # e.g. glued_ambiguous, glued_unsolved, missing_row, extra_values
+    kind: str  # glued_ambiguous, glued_unsolved, missing_values, extra_values, values_without_row, …
     keys: list[str]
     detail: str
 

@@ -1,0 +1,184 @@
+"""The tagger at inference time: a token-classification model over overlapping windows, merged per
+character and decoded into a valid span sequence.
+
+Works with the shipped character-level model and with any Hugging Face token-classification checkpoint
+fine-tuned by `nianbao train --base-model` (sub-word tokenizers are aligned through offset mappings).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from nianbao.spans import BIO_TAGS, Span, bio_to_spans
+from nianbao.textio import normalize_for_model
+
+from .windows import merge_windows, window_starts
+
+DEFAULT_MODEL = "default"
+
+
+def default_model_dir() -> Path:
+    return Path(str(resources.files("nianbao.models").joinpath(DEFAULT_MODEL)))
+
+
+def allowed_transitions(tags: list[str]) -> np.ndarray:
+    """allowed[i, j]: tag j may follow tag i (I-X only after B-X or I-X)."""
+    k = len(tags)
+    ok = np.ones((k, k), dtype=bool)
+    for j, t in enumerate(tags):
+        if t.startswith("I-"):
+            label = t[2:]
+            for i, p in enumerate(tags):
+                ok[i, j] = p in (f"B-{label}", f"I-{label}")
+    return ok
+
+
+def viterbi(log_probs: np.ndarray, allowed: np.ndarray, start_ok: np.ndarray) -> np.ndarray:
+    """Best tag path under the transition constraints (scores are per-position log-probabilities)."""
+    n, k = log_probs.shape
+    neg = np.float32(-1e9)
+    trans = np.where(allowed, 0.0, neg).astype(np.float32)
+    score = np.where(start_ok, log_probs[0], neg)
+    back = np.zeros((n, k), dtype=np.int32)
+    for i in range(1, n):
+        cand = score[:, None] + trans
+        back[i] = cand.argmax(0)
+        score = cand.max(0) + log_probs[i]
+    path = np.zeros(n, dtype=np.int32)
+    path[-1] = int(score.argmax())
+    for i in range(n - 1, 0, -1):
+        path[i - 1] = back[i, path[i]]
+    return path
+
+
+@dataclass
+class Tagger:
+    model: object
+    tokenizer: object
+    tags: list[str]
+    window: int = 256
+    stride: int = 192
+    word_features: bool = False
+    batch_size: int = 32
+
+    @classmethod
+    def load(cls, model_dir: Path | str | None = None) -> "Tagger":
+        import torch
+        from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+        path = Path(model_dir) if model_dir else default_model_dir()
+        if not (path / "config.json").exists():
+            raise FileNotFoundError(f"no tagger model in {path}: train one with `nianbao train`, pass "
+                                    f"--model DIR, or give gold spans with --spans DIR")
+        torch.set_num_threads(max(1, min(2, torch.get_num_threads())))
+        model = AutoModelForTokenClassification.from_pretrained(str(path)).eval()
+        tokenizer = AutoTokenizer.from_pretrained(str(path))
+        extra = getattr(model.config, "nianbao", None) or {}
+        tags = [model.config.id2label[i] for i in range(len(model.config.id2label))]
+        return cls(model, tokenizer, tags, extra.get("window", 256), extra.get("stride", 192),
+                   extra.get("word_features", False))
+
+    @property
+    def model_id(self) -> str:
+        extra = getattr(self.model.config, "nianbao", None) or {}
+        return extra.get("model_id", "unknown")
+
+    # -- scores -------------------------------------------------------------------------------------
+
+    def char_probs(self, texts: list[str]) -> list[np.ndarray]:
+        """Per character of each text, the probability of every tag (rows sum to 1)."""
+        import torch
+
+        encoded = []
+        for text in texts:
+            norm = normalize_for_model(text)
+            enc = self.tokenizer(norm, add_special_tokens=False, return_offsets_mapping=True)
+            types = None
+            if self.word_features:
+                from .features import word_boundary_ids
+
+                char_types = word_boundary_ids(norm)
+                types = [char_types[a] if a < len(char_types) else 0 for a, _ in enc["offset_mapping"]]
+            encoded.append((enc["input_ids"], enc["offset_mapping"], types))
+        jobs = []  # (doc index, window start, ids, types)
+        for d, (ids, _, types) in enumerate(encoded):
+            for s in window_starts(len(ids), self.window, self.stride):
+                jobs.append((d, s, ids[s:s + self.window], types[s:s + self.window] if types else None))
+        outputs: dict[tuple[int, int], np.ndarray] = {}
+        pad = self.tokenizer.pad_token_id or 0
+        with torch.inference_mode():
+            for b in range(0, len(jobs), self.batch_size):
+                batch = jobs[b:b + self.batch_size]
+                width = max(len(j[2]) for j in batch) or 1
+                ids = torch.full((len(batch), width), pad, dtype=torch.long)
+                mask = torch.zeros((len(batch), width), dtype=torch.long)
+                types = torch.zeros((len(batch), width), dtype=torch.long)
+                for r, (_, _, w_ids, w_types) in enumerate(batch):
+                    ids[r, :len(w_ids)] = torch.tensor(w_ids, dtype=torch.long)
+                    mask[r, :len(w_ids)] = 1
+                    if w_types:
+                        types[r, :len(w_types)] = torch.tensor(w_types, dtype=torch.long)
+                kwargs = {"input_ids": ids, "attention_mask": mask}
+                if self.word_features:
+                    kwargs["token_type_ids"] = types
+                probs = torch.softmax(self.model(**kwargs).logits.float(), -1).numpy()
+                for r, (d, s, w_ids, _) in enumerate(batch):
+                    outputs[(d, s)] = probs[r, :len(w_ids)]
+        results = []
+        o_index = self.tags.index("O")
+        for d, (ids, offsets, _) in enumerate(encoded):
+            n_chars = len(texts[d])
+            k = len(self.tags)
+            chars = np.zeros((n_chars, k), dtype=np.float32)
+            chars[:, o_index] = 1.0  # characters no token covers (e.g. whitespace a sub-word tokenizer drops)
+            if ids:
+                starts = window_starts(len(ids), self.window, self.stride)
+                tok = merge_windows(len(ids), starts, self.window, [outputs[(d, s)] for s in starts])
+                for t, (a, z) in enumerate(offsets):
+                    if z <= a:
+                        continue
+                    chars[a] = tok[t]
+                    if z - a > 1:  # a multi-character token: its other characters continue its span
+                        chars[a + 1:z] = _inside(tok[t], self.tags)
+            results.append(chars)
+        return results
+
+    # -- spans --------------------------------------------------------------------------------------
+
+    def decode(self, probs: np.ndarray) -> list[Span]:
+        """A valid span sequence from per-character probabilities, with each span's mean confidence."""
+        if len(probs) == 0:
+            return []
+        allowed = allowed_transitions(self.tags)
+        start_ok = np.array([not t.startswith("I-") for t in self.tags])
+        path = viterbi(np.log(probs + 1e-9), allowed, start_ok)
+        tags = [self.tags[i] for i in path]
+        spans = []
+        for s in bio_to_spans(tags):
+            conf = float(probs[np.arange(s.start, s.end), path[s.start:s.end]].mean())
+            spans.append(Span(s.start, s.end, s.label, round(conf, 4)))
+        return spans
+
+    def predict_many(self, texts: list[str]) -> list[list[Span]]:
+        return [self.decode(p) for p in self.char_probs(texts)]
+
+    def predict(self, text: str) -> list[Span]:
+        return self.predict_many([text])[0]
+
+
+def _inside(token_probs: np.ndarray, tags: list[str]) -> np.ndarray:
+    """Move a token's B-X probability to I-X for the token's later characters."""
+    out = token_probs.copy()
+    for i, t in enumerate(tags):
+        if t.startswith("B-"):
+            j = tags.index("I-" + t[2:])
+            out[j] += out[i]
+            out[i] = 0.0
+    return out
+
+
+assert BIO_TAGS[0] == "O"
