@@ -113,7 +113,11 @@ def extract_one(path: Path, source: SpanSource) -> Record:
 
 
 def default_source(model_dir: Path | None) -> SpanSource:
+    from transformers.utils import logging as hf_logging
+
     from .tagger import Tagger  # imported late: torch is slow to import
+
+    hf_logging.disable_progress_bar()  # our own progress bar is the one to show
 
     tagger = Tagger.load(model_dir)
     return lambda doc, text: tagger.predict(text)

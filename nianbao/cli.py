@@ -85,5 +85,34 @@ def synth(
     err.print(f"wrote {', '.join(f'{k}: {len(v)}' for k, v in ds.items())} documents to {output}")
 
 
+@app.command()
+def train(
+    output: Path = typer.Option(Path("models/default"), "-o", "--output", help="Folder for the trained model."),
+    config: Path = typer.Option(Path("train/config.yaml"), "--config", help="Training configuration (YAML)."),
+    base_model: Optional[Path] = typer.Option(None, "--base-model", help="Fine-tune this local Hugging Face "
+                                              "checkpoint instead of training a small BERT from scratch."),
+    corpus: Optional[Path] = typer.Option(None, "--corpus", help="A corpus saved by `nianbao synth` (default: "
+                                          "generate it from the config's seed)."),
+    max_minutes: Optional[float] = typer.Option(None, help="Stop after this many minutes (default: config)."),
+    epochs: Optional[int] = typer.Option(None, help="Override the config's number of epochs."),
+) -> None:
+    """Train the span tagger on the synthetic corpus plus annotated documents under data/annotations.
+
+    Prints loss and validation span F1 per epoch, stops early when validation F1 stops improving, and
+    saves the best epoch with save_pretrained (loadable with AutoModelForTokenClassification).
+    """
+    from nianbao.train.trainer import train as run
+
+    if not config.exists():
+        fail(f"no config file {config}")
+    if base_model is not None and not (base_model / "config.json").exists():
+        fail(f"--base-model {base_model} is not a Hugging Face checkpoint folder (no config.json)")
+    overrides = {"training.epochs": epochs} if epochs else None
+    result = run(config, output, base_model_dir=base_model, corpus_dir=corpus, max_minutes=max_minutes,
+                 log=err.print, overrides=overrides)
+    err.print(f"best epoch {result.best_epoch} (validation span F1 {result.best_f1:.4f}) saved to "
+              f"{result.output_dir} after {result.minutes:.1f} min")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -1,0 +1,57 @@
+"""Benchmark `extract` on 2 cores: documents per second and peak memory, model and post-processing apart.
+
+    python benchmarks/extract_speed.py [--model DIR] [--docs 200] [--threads 2]
+
+Documents: a fixed set of synthetic reports (seed 7) cut or padded to about 6,000 characters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", type=Path, default=None, help="tagger folder (default: the shipped model)")
+    ap.add_argument("--docs", type=int, default=200)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--batch-docs", type=int, default=8, help="documents tagged per model call")
+    args = ap.parse_args()
+
+    import torch
+
+    from nianbao.infer.pipeline import build_record
+    from nianbao.infer.tagger import Tagger
+    from nianbao.train.synth import generate_corpus
+
+    torch.set_num_threads(args.threads)
+    corpus = generate_corpus(args.docs, seed=7, test_share=0.0, validation_share=0.0)["train"]
+    texts = [t for t in corpus["text"]]
+    chars = sum(len(t) for t in texts)
+    tagger = Tagger.load(args.model)
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    t0 = time.perf_counter()
+    all_spans = []
+    for i in range(0, len(texts), args.batch_docs):
+        all_spans += tagger.predict_many(texts[i:i + args.batch_docs])
+    t1 = time.perf_counter()
+    for i, (text, spans) in enumerate(zip(texts, all_spans)):
+        build_record(f"doc{i}.txt", text, spans)
+    t2 = time.perf_counter()
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    n = len(texts)
+    print(f"documents            {n} (mean {chars / n:,.0f} characters)")
+    print(f"threads              {args.threads}")
+    print(f"model                {t1 - t0:7.2f} s   {n / (t1 - t0):7.1f} docs/s   {chars / (t1 - t0):,.0f} chars/s")
+    print(f"post-processing      {t2 - t1:7.2f} s   {n / (t2 - t1):7.1f} docs/s")
+    print(f"end to end           {t2 - t0:7.2f} s   {n / (t2 - t0):7.1f} docs/s")
+    print(f"peak memory (RSS)    {peak:,.0f} MB (after loading the model: {rss_before:,.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()

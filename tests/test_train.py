@@ -1,0 +1,119 @@
+"""The tagger end to end: a tiny model trained for a few steps on a small synthetic corpus, saved, loaded
+back through AutoModel/AutoTokenizer and used by `nianbao extract`; fine-tuning a local checkpoint."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from nianbao.cli import app
+from nianbao.infer.tagger import Tagger, allowed_transitions, viterbi
+from nianbao.infer.windows import merge_windows, window_starts
+from nianbao.spans import BIO_TAGS, bio_to_spans
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def tiny_setup(tmp_path_factory):
+    from nianbao.train.synth import generate_corpus
+
+    tmp = tmp_path_factory.mktemp("tiny")
+    generate_corpus(24, seed=5, test_share=0.1, validation_share=0.1).save_to_disk(str(tmp / "corpus"))
+    cfg = yaml.safe_load((ROOT / "train" / "config.yaml").read_text(encoding="utf-8"))
+    cfg["model"].update(hidden_size=32, num_hidden_layers=1, num_attention_heads=2, intermediate_size=64)
+    cfg["windows"].update(length=64, stride=48)
+    cfg["training"].update(epochs=2, batch_size=16, patience=5)
+    cfg["corpus"]["annotations"] = None
+    (tmp / "config.yaml").write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    return tmp
+
+
+def test_tiny_model_trains_saves_loads_and_extracts(tiny_setup, tmp_path):
+    runner = CliRunner()
+    model_dir = tmp_path / "model"
+    r = runner.invoke(app, ["train", "--config", str(tiny_setup / "config.yaml"), "--corpus",
+                            str(tiny_setup / "corpus"), "-o", str(model_dir)])
+    assert r.exit_code == 0, r.output
+    info = json.loads((model_dir / "training.json").read_text())
+    assert info["epochs_run"] == 2 and len(info["history"]) == 2
+    assert info["history"][1]["loss"] < info["history"][0]["loss"] * 1.5  # it trained, it did not blow up
+
+    from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(str(model_dir))
+    enc = tok("一、\n 0\t𠀀", add_special_tokens=False, return_offsets_mapping=True)
+    assert enc["offset_mapping"] == [(i, i + 1) for i in range(7)]  # one token per character, whitespace kept
+    model = AutoModelForTokenClassification.from_pretrained(str(model_dir))
+    assert model.config.id2label[0] == "O" and len(model.config.id2label) == len(BIO_TAGS)
+
+    tagger = Tagger.load(model_dir)
+    text = (ROOT.parent / "shared" / "seeds" / "002_989b98ff59a8029b.txt")
+    sample = text.read_text(encoding="utf-8") if text.exists() else "一、总体情况\n规章\t0\t0\t0\n" * 50
+    spans = tagger.predict(sample)
+    assert all(0 <= s.start < s.end <= len(sample) and 0.0 <= s.score <= 1.0 for s in spans)
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(sample, encoding="utf-8")
+    (src / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out.jsonl"
+    r = runner.invoke(app, ["extract", str(src), "--model", str(model_dir), "-o", str(out), "-q"])
+    assert r.exit_code == 0, r.output
+    records = {json.loads(line)["doc"]: json.loads(line) for line in out.read_text().splitlines()}
+    assert set(records) == {"a.txt", "empty.txt"}
+    assert records["empty.txt"]["status"] == "error"
+
+
+def test_base_model_fine_tunes_a_local_checkpoint_with_a_subword_tokenizer(tiny_setup, tmp_path):
+    """A tiny BERT checkpoint with a WordPiece tokenizer (which drops whitespace) fine-tunes and tags."""
+    from transformers import BertConfig, BertForMaskedLM, BertTokenizerFast
+
+    chars = sorted(set("".join(str(i) for i in range(10)) + "一二三四五六总体情况规章年月日公开政府信息申请数量"))
+    vocab = tmp_path / "vocab.txt"
+    vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + chars) + "\n", encoding="utf-8")
+    base = tmp_path / "base"
+    tok = BertTokenizerFast(vocab_file=str(vocab))
+    BertForMaskedLM(BertConfig(vocab_size=len(tok), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                               intermediate_size=64, max_position_embeddings=128)).save_pretrained(str(base))
+    tok.save_pretrained(str(base))
+    out = tmp_path / "tuned"
+    r = CliRunner().invoke(app, ["train", "--config", str(tiny_setup / "config.yaml"), "--corpus",
+                                 str(tiny_setup / "corpus"), "--base-model", str(base), "-o", str(out),
+                                 "--epochs", "1"])
+    assert r.exit_code == 0, r.output
+    tagger = Tagger.load(out)
+    probs = tagger.char_probs(["一、总体情况\n规章 0 1"])[0]
+    assert probs.shape == (len("一、总体情况\n规章 0 1"), len(BIO_TAGS))
+    assert np.allclose(probs.sum(1), 1.0, atol=1e-4)
+    assert probs[6, 0] == 1.0  # the newline no WordPiece token covers is O
+
+
+def test_constrained_decoding_never_starts_a_span_inside():
+    tags = BIO_TAGS
+    k = len(tags)
+    i_value = tags.index("I-VALUE")
+    probs = np.full((4, k), 0.01)
+    probs[:, i_value] = 0.9  # the model insists on I-VALUE everywhere
+    path = viterbi(np.log(probs), allowed_transitions(tags), np.array([not t.startswith("I-") for t in tags]))
+    decoded = [tags[i] for i in path]
+    assert decoded[0] == "B-VALUE" and decoded[1:] == ["I-VALUE"] * 3
+    assert bio_to_spans(decoded)[0].end == 4
+
+
+def test_windows_cover_everything_and_merge_by_centrality():
+    starts = window_starts(1000, 256, 192)
+    assert starts[0] == 0 and starts[-1] == 1000 - 256
+    covered = np.zeros(1000, bool)
+    for s in starts:
+        covered[s:s + 256] = True
+    assert covered.all()
+    scores = [np.full((256, 1), float(i)) for i in range(len(starts))]
+    merged = merge_windows(1000, starts, 256, scores)
+    assert merged[0, 0] == 0 and merged[-1, 0] == len(starts) - 1
+    assert merged[300, 0] == 1  # position 300 is central in window 1 (192..448), at the edge of window 0
