@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from nianbao.record import Flag, Tables
@@ -147,14 +146,13 @@ def segments(region: Region) -> list[Segment]:
     return segs
 
 
-def _row_identity(block: Block) -> Callable[[list[Number]], bool] | None:
-    cols = [c.key for c in block.cols]
+def identity_groups(block: Block) -> list[int]:
+    """Runs of a printed row whose last cell is the sum of the others (see ``values.split_row``)."""
     if block.table == "requests":
-        return lambda v: v[-1] == sum(v[:-1])
+        return [len(block.cols)]  # 总计 = the six applicant columns
     if block.table == "review":  # printed as one row: three groups of (upheld, corrected, other, pending, total)
-        n = len(cols)
-        return lambda v: all(v[i + n - 1] == sum(v[i:i + n - 1]) for i in range(0, len(v), n))
-    return None
+        return [len(block.cols)] * len(block.rows)
+    return []
 
 
 def delimited_columns(text: str, anchor_end: int | None, values: list[Span], ncols: int) -> list[int] | None:
@@ -206,7 +204,7 @@ def fill_row(text: str, block: Block, spans: list[Span], label_end: int | None) 
                 vals[c] = p.value if p else None
                 units[c] = p.unit if p else None
             return RowFill(vals, units, "blanks", spans)
-    sol = split_row(texts, ncols, _row_identity(block))
+    sol = split_row(texts, ncols, identity_groups(block))
     if sol.status == "direct":
         for i, t in enumerate(texts[:ncols]):
             p = parse_value(t)
@@ -289,16 +287,19 @@ def _spread(lead: Segment, unlabelled: list[str], block: Block, rows: dict, flag
                           f"{vals[0].start} could not be placed"))
 
 
+_WEAK_GAP = re.compile(r"[ \u3000\xa0]*(?:\n|<br\s*/?>)[ \u3000\xa0]*")
+
+
 def value_groups(text: str, values: list[Span], items: list[tuple[Span, RowMatch | None]]) -> list[list[Span]]:
-    """Values that stand together: no blank line and no other span between them."""
+    """Values printed as one column fragment: separated only by a line break (or a markdown ``<br>``),
+    with no other span between them. Anything wider (a blank line, a cell delimiter) starts a new group."""
     others = sorted(s.start for s, _ in items if s.label != "VALUE")
     groups: list[list[Span]] = []
     for v in values:
         if groups:
             prev = groups[-1][-1]
-            gap = text[prev.end:v.start]
             label_between = bisect.bisect_left(others, v.start) > bisect.bisect_left(others, prev.end)
-            if not label_between and not re.search(r"\n[^\S\n]*\n", gap):
+            if not label_between and _WEAK_GAP.fullmatch(text[prev.end:v.start]):
                 groups[-1].append(v)
                 continue
         groups.append([v])
@@ -343,6 +344,8 @@ def grid(text: str, region: Region) -> dict[str, RowFill] | None:
                 f"group:{r.parent}" not in rows_in_order:
             rows_in_order.append(f"group:{r.parent}")
     ncols = len(block.cols)
+    if len(region.values) == ncols * len(leaf) and len(rows_in_order) != len(leaf):
+        rows_in_order = leaf  # a full table whose lost labels the count makes up for
     if not rows_in_order or len(region.values) != ncols * len(rows_in_order):
         return None
     if any(parse_value(v.text(text)) is None for v in region.values):

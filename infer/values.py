@@ -8,9 +8,11 @@ ambiguous or impossible one is reported, never guessed.
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+
+from nianbao.template import fold
 
 Number = int | float
 
@@ -27,8 +29,9 @@ class Parsed:
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
-    return re.sub(r"[\s,，]", "", text)  # digits split by spaces (`1 0`) and thousands separators join
+    # width-folded and simplified (萬 → 万, 減 → 减); digits split by spaces (`1 0`) and thousands
+    # separators join
+    return re.sub(r"[,，]", "", fold(text))
 
 
 def _number(digits: str) -> Number | None:
@@ -79,96 +82,159 @@ def digit_run(text: str) -> tuple[str, str] | None:
     return (m.group(1), m.group(2) or "") if m else None
 
 
-def _splits(digits: str, k: int) -> Iterator[tuple[str, ...]]:
-    """Every way to cut ``digits`` into ``k`` numbers without leading zeros."""
+@lru_cache(maxsize=65536)
+def _count_splits(digits: str, k: int) -> int:
+    """How many ways ``digits`` cut into ``k`` numbers without leading zeros."""
     if k == 1:
-        if digits and (digits == "0" or digits[0] != "0"):
-            yield (digits,)
-        return
-    if digits[:1] == "0":  # a part starting with 0 can only be "0"
-        for rest in _splits(digits[1:], k - 1):
-            yield ("0",) + rest
-        return
-    for cut in range(1, len(digits) - k + 2):
-        for rest in _splits(digits[cut:], k - 1):
-            yield (digits[:cut],) + rest
+        return 1 if digits and (digits == "0" or digits[0] != "0") else 0
+    if not digits:
+        return 0
+    if digits[0] == "0":
+        return _count_splits(digits[1:], k - 1)
+    return sum(_count_splits(digits[cut:], k - 1) for cut in range(1, len(digits) - k + 2))
 
 
 @dataclass(frozen=True)
 class RowSolution:
     values: list[Number | None]
-    status: str  # "direct" | "forced" | "solved" | "ambiguous" | "unsolved"
+    status: str  # "direct" | "forced" | "solved" | "ambiguous" | "unsolved" | "short" | "extra"
     candidates: int = 1
 
 
-def row_fillings(cell_texts: Sequence[str], ncols: int, limit: int = 200_000) -> list[list[Number]] | None:
-    """Every way the row's spans can fill exactly ``ncols`` cells; None if there are more than ``limit``.
+class _Budget(Exception):
+    pass
 
-    A span of digits (spaces allowed) may hold one cell or several glued ones; any other span (signed,
-    decimal, with a unit) holds exactly one.
+
+def _cells(text: str) -> tuple[str, str] | Parsed | None:
+    """A span as a splittable digit run, or as one parsed cell, or None if it is not a value."""
+    run = digit_run(text)
+    return run if run is not None else parse_value(text)
+
+
+def count_fillings(cell_texts: Sequence[str], ncols: int) -> int:
+    """How many ways the row's spans can fill exactly ``ncols`` cells (each span at least one cell; only
+    unsigned digit runs may hold several)."""
+    ways = {0: 1}  # cells used so far -> ways
+    for text in cell_texts:
+        cell = _cells(text)
+        nxt: dict[int, int] = {}
+        for used, w in ways.items():
+            if isinstance(cell, tuple):
+                for k in range(1, min(len(cell[0]), ncols - used) + 1):
+                    c = _count_splits(cell[0], k)
+                    if c:
+                        nxt[used + k] = nxt.get(used + k, 0) + w * c
+            elif cell is not None and cell.value is not None and used < ncols:
+                nxt[used + 1] = nxt.get(used + 1, 0) + w
+        ways = nxt
+    return ways.get(ncols, 0)
+
+
+def search_fillings(cell_texts: Sequence[str], ncols: int, groups: Sequence[int] = (),
+                    want: int = 2, budget: int = 300_000) -> list[list[Number]] | None:
+    """Up to ``want`` fillings of the row, depth first; None if the search ran past ``budget`` steps.
+
+    ``groups`` are consecutive runs of cells whose last cell is the sum of the others (the requests
+    table's total column; the review table's three 总计). A group's total is not enumerated: it must read
+    as exactly the sum of the cells before it, which prunes the search to what the identities allow.
     """
-    runs = [digit_run(t) for t in cell_texts]
-    single = [None if r is not None else parse_value(t) for t, r in zip(cell_texts, runs)]
+    cells = [_cells(t) for t in cell_texts]
+    if any(c is None or (isinstance(c, Parsed) and c.value is None) for c in cells):
+        return []
+    total_at: dict[int, int] = {}  # cell index of a group total -> index of the group's first cell
+    start = 0
+    for size in groups:
+        total_at[start + size - 1] = start
+        start += size
+    capacity = [0] * (len(cells) + 1)  # most cells the spans from i on can hold
+    for i in range(len(cells) - 1, -1, -1):
+        capacity[i] = capacity[i + 1] + (len(cells[i][0]) if isinstance(cells[i], tuple) else 1)
+    found: list[list[Number]] = []
+    steps = 0
 
-    def as_number(part: str) -> Number:
-        return float(part) if "." in part else int(part)
+    def place(i: int, pos: int, acc: list[Number]) -> None:
+        nonlocal steps
+        steps += 1
+        if steps > budget:
+            raise _Budget
+        if len(found) >= want:
+            return
+        c = len(acc)
+        if i == len(cells):
+            if c == ncols:
+                found.append(list(acc))
+            return
+        cell = cells[i]
+        if isinstance(cell, Parsed):
+            if c < ncols and _fits(c, cell.value, acc, total_at):
+                place(i + 1, 0, acc + [cell.value])  # type: ignore[list-item]
+            return
+        digits, tail = cell
+        rest = len(digits) - pos
+        spans_after = len(cells) - i - 1
+        if ncols - c < 1 + spans_after or capacity[i + 1] + rest < ncols - c:
+            return
+        if c in total_at:  # a group total: only the sum of its group can stand here
+            need = str(sum(acc[total_at[c]:]))
+            lengths = [len(need)] if digits.startswith(need, pos) else []
+        else:
+            lengths = range(1, rest + 1)
+        for length in lengths:
+            part = digits[pos:pos + length]
+            if len(part) > 1 and part[0] == "0":
+                break  # a number does not start with 0 (longer cuts would not either)
+            last = pos + length == len(digits)
+            value: Number = float(part + tail) if (last and tail) else int(part)
+            if c in total_at and value != sum(acc[total_at[c]:]):
+                continue
+            if last:
+                place(i + 1, 0, acc + [value])
+            elif c + 1 < ncols:
+                place(i, pos + length, acc + [value])
 
-    out: list[list[Number]] = []
-
-    def rec(i: int, remaining: int, acc: list[Number]) -> bool:
-        if len(out) > limit:
-            return False
-        if i == len(cell_texts):
-            if remaining == 0:
-                out.append(list(acc))
-            return True
-        spans_left = len(cell_texts) - i - 1
-        if runs[i] is None:
-            p = single[i]
-            if p is None or p.value is None or remaining < 1:
-                return True
-            return rec(i + 1, remaining - 1, acc + [p.value])
-        digits, tail = runs[i]
-        for k in range(1, min(len(digits), remaining - spans_left) + 1):
-            for parts in _splits(digits, k):
-                parts = parts[:-1] + (parts[-1] + tail,)
-                if not rec(i + 1, remaining - k, acc + [as_number(x) for x in parts]):
-                    return False
-        return True
-
-    return out if rec(0, ncols, []) else None
+    try:
+        place(0, 0, [])
+    except _Budget:
+        return None
+    return found
 
 
-def split_row(cell_texts: Sequence[str], ncols: int,
-              identity: Callable[[list[Number]], bool] | None = None) -> RowSolution:
+def _fits(c: int, value: Number | None, acc: list[Number], total_at: dict[int, int]) -> bool:
+    return c not in total_at or value == sum(acc[total_at[c]:])
+
+
+def row_fillings(cell_texts: Sequence[str], ncols: int, limit: int = 5000) -> list[list[Number]] | None:
+    """Every filling of the row (for joint solving across rows); None if there are more than ``limit``."""
+    if count_fillings(cell_texts, ncols) > limit:
+        return None
+    return search_fillings(cell_texts, ncols, want=limit + 1)
+
+
+def split_row(cell_texts: Sequence[str], ncols: int, groups: Sequence[int] = ()) -> RowSolution:
     """Distribute a row's value spans over ``ncols`` cells.
 
-    "direct": one span per cell. "forced": glued, but only one split exists. "solved": several splits,
-    exactly one satisfies ``identity`` (e.g. total = sum of the applicant columns). "ambiguous": several
-    remain (all cells null). When nothing fills the row exactly, the readable values are left-aligned and
-    the status says why: "short" (fewer cells than columns: blanks), "extra" (more), "unsolved" (a glued
-    run that cannot make the row).
+    "direct": one span per cell. "forced": glued, but only one split exists (taken even if it breaks an
+    identity: published numbers are reported as printed). "solved": several splits, exactly one satisfies
+    the identities of ``groups``. "ambiguous": several remain (all cells null). When nothing fills the
+    row exactly, the readable values are left-aligned and the status says why: "short" (fewer cells than
+    columns: blanks), "extra" (more), "unsolved" (a glued run that cannot make the row).
     """
     if len(cell_texts) == ncols:
         parsed = [parse_value(t) for t in cell_texts]
         if all(p is not None for p in parsed):
             return RowSolution([p.value for p in parsed], "direct")  # type: ignore[union-attr]
-    fillings = row_fillings(cell_texts, ncols)
-    if fillings is None:
-        return RowSolution([None] * ncols, "ambiguous", -1)
-    if not fillings:
-        # Nothing fills the row exactly: blank cells (too few spans), a stray cell (too many), or a glued
-        # run whose digits cannot make the row.
+    n = count_fillings(cell_texts, ncols)
+    if n == 0:
         glued = any(r is not None and len(r[0]) > 1 for r in (digit_run(t) for t in cell_texts))
         status = "extra" if len(cell_texts) > ncols else ("unsolved" if glued else "short")
         return RowSolution(_left_aligned(cell_texts, ncols), status, 0)
-    if len(fillings) == 1:
-        return RowSolution(list(fillings[0]), "forced")
-    if identity is not None:
-        good = [c for c in fillings if identity(c)]
-        if len(good) == 1:
-            return RowSolution(list(good[0]), "solved", len(fillings))
-    return RowSolution([None] * ncols, "ambiguous", len(fillings))
+    if n == 1:
+        return RowSolution(search_fillings(cell_texts, ncols, want=1)[0], "forced")  # type: ignore[index]
+    if groups:
+        good = search_fillings(cell_texts, ncols, groups)
+        if good is not None and len(good) == 1:
+            return RowSolution(good[0], "solved", n)
+    return RowSolution([None] * ncols, "ambiguous", n)
 
 
 def _left_aligned(cell_texts: Sequence[str], ncols: int) -> list[Number | None]:
