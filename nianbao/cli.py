@@ -19,6 +19,12 @@ app = typer.Typer(
 err = Console(stderr=True)
 
 
+def _mount_label_app() -> None:
+    from nianbao.labeling.cli import label_app
+
+    app.add_typer(label_app, name="label", help="Active-learning rounds with a Label Studio server.")
+
+
 def fail(message: str) -> None:
     """One clear line on stderr and exit status 1 (no traceback for a user's mistake)."""
     err.print(f"[red]error:[/red] {message}")
@@ -113,6 +119,8 @@ def train(
     err.print(f"best epoch {result.best_epoch} (validation span F1 {result.best_f1:.4f}) saved to "
               f"{result.output_dir} after {result.minutes:.1f} min")
 
+
+_mount_label_app()
 
 if __name__ == "__main__":  # pragma: no cover
     app()
