@@ -511,7 +511,7 @@ def _value(v: Any, absent: bool = False) -> str:
     return "(absent)" if absent else "null" if v is None else str(v)
 
 
-def render(report: EvalReport, console, show_wrong: bool = True) -> None:
+def render(report: EvalReport, console, show_wrong: bool = True, per_document: bool = True) -> None:
     """Print the report as rich tables: overall, per table, per document, and the wrong cells."""
     from rich.table import Table
 
@@ -536,6 +536,8 @@ def render(report: EvalReport, console, show_wrong: bool = True) -> None:
     for t, r in report.tables.items():
         per_table.add_row(t, _ratio(r), _ratio(nz.get(t, Ratio())))
     console.print(per_table)
+    if not per_document:
+        return
 
     # Bare percentages keep the table narrow; the doc name is never cut (105.txt vs 105-bs.txt).
     per_doc = Table(title="Per document (%)", title_justify="left")

@@ -9,6 +9,7 @@ from nianbao.template import fold
 
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*度?")
 _REPORT_PHRASE = re.compile(r"((?:19|20)\d{2})\s*年\s*度?\s*(?:政府|政务)?信息公开(?:工作)?年度?报告")
+_PERIOD = re.compile(r"自\s*((?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日?\s*(?:起)?\s*至\s*\1\s*年\s*12\s*月\s*31")
 _AGENCY_TAIL = re.compile(r"[\s,，:：]*(关于)?[\s,，:：]*$")
 
 
@@ -19,7 +20,8 @@ def report_year(text: str, spans: list[Span]) -> int | None:
             m = _TITLE_YEAR.search(fold(s.text(text)))
             if m:
                 return int(m.group(1))
-    m = _REPORT_PHRASE.search(fold(text[:3000]))
+    head = fold(text[:3000])
+    m = _REPORT_PHRASE.search(head) or _PERIOD.search(head)  # or its statistics period 自X年1月1日起至X年12月31日
     return int(m.group(1)) if m else None
 
 

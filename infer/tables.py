@@ -21,7 +21,7 @@ from nianbao.spans import Span
 from nianbao.template import Block, Template, get_template
 
 from .labels import RowMatch, header_table, match_row, template_votes, title_block
-from .values import Number, parse_value, split_row
+from .values import Number, count_fillings, parse_value, split_row
 
 
 @dataclass
@@ -249,19 +249,23 @@ def label_anchored(text: str, region: Region) -> tuple[dict[str, RowFill], list[
     per_row = len(block.cols)
     for r in list(rows):
         seg, vals = rows[r][0]
+        following = []
+        for nxt in order[order.index(r) + 1:]:
+            if nxt in rows:
+                break
+            following.append(nxt)
+        if not following:
+            continue
         if len(vals) > per_row and len(vals) % per_row == 0:
-            i = order.index(r)
-            following = []
-            for nxt in order[i + 1:]:
-                if nxt in rows:
-                    break
-                following.append(nxt)
-            k = len(vals) // per_row - 1
-            if 0 < k <= len(following):
-                rows[r] = [(seg, vals[:per_row])]
-                for j, nxt in enumerate(following[:k]):
-                    chunk = vals[per_row * (j + 1): per_row * (j + 2)]
-                    rows[nxt] = [(Segment(nxt, chunk[0].start), chunk)]
+            chunks = [vals[j:j + per_row] for j in range(0, len(vals), per_row)]
+        elif 1 < len(vals) <= len(following) + 1 and all(count_fillings([v.text(text)], per_row) for v in vals):
+            chunks = [[v] for v in vals]  # glued rows: one run per row
+        else:
+            continue
+        if len(chunks) - 1 <= len(following):
+            rows[r] = [(seg, chunks[0])]
+            for nxt, chunk in zip(following, chunks[1:]):
+                rows[nxt] = [(Segment(nxt, chunk[0].start), chunk)]
     fills: dict[str, RowFill] = {}
     for r, entries in rows.items():
         seg, vals = entries[0]
@@ -287,12 +291,13 @@ def _spread(lead: Segment, unlabelled: list[str], block: Block, rows: dict, flag
                           f"{vals[0].start} could not be placed"))
 
 
-_WEAK_GAP = re.compile(r"[ \u3000\xa0]*(?:\n|<br\s*/?>)[ \u3000\xa0]*")
+_WEAK_GAP = re.compile(r"(?:[ \t\u3000\xa0]|<br\s*/?>)*\n?(?:[ \t\u3000\xa0]|<br\s*/?>)*")
 
 
 def value_groups(text: str, values: list[Span], items: list[tuple[Span, RowMatch | None]]) -> list[list[Span]]:
-    """Values printed as one column fragment: separated only by a line break (or a markdown ``<br>``),
-    with no other span between them. Anything wider (a blank line, a cell delimiter) starts a new group."""
+    """Values printed together: separated by at most one line break, spaces, tabs or markdown ``<br>``,
+    with no other span between them. A blank line or a ``|`` cell border starts a new group (in PDF text
+    and OCR'd tables that is how one column's fragment ends and the next begins)."""
     others = sorted(s.start for s, _ in items if s.label != "VALUE")
     groups: list[list[Span]] = []
     for v in values:
@@ -367,6 +372,7 @@ def build_tables(text: str, spans: list[Span], template_name: str,
     units: dict[str, str] = {}
     confidence: dict[str, float] = {}
     flags: list[Flag] = []
+    tables_status: dict[str, str] = {}
     for region in regions.values():
         block = region.block
         if block.table == "review":
@@ -388,6 +394,7 @@ def build_tables(text: str, spans: list[Span], template_name: str,
                 col = template.column_of[key]
                 if col.kind == "amount" and (unit or col.unit):
                     units[key] = unit or col.unit  # type: ignore[assignment]
+            tables_status[f"{block.id}/{row_key}"] = fill.status
             scores = [s.score for s in fill.spans if s.score is not None]
             if scores:
                 for key in keys:
@@ -396,7 +403,7 @@ def build_tables(text: str, spans: list[Span], template_name: str,
                 kind, why = _FLAGGED[fill.status]
                 flags.append(Flag(kind, list(keys), f"{why}: {' | '.join(s.text(text) for s in fill.spans)}"))
         _declared_units(template, block, region, units)
-    return Tables(cells, units, confidence, flags), regions
+    return Tables(cells, units, confidence, flags, tables_status), regions
 
 
 _FLAGGED = {

@@ -68,18 +68,29 @@ def parse_value(text: str) -> Parsed | None:
     return Parsed(value, unit)
 
 
-_RUN = re.compile(r"^(\d+)(\.\d+)?$")
+_RUN = re.compile(r"^([+\-]?)(\d+)(\.\d+)?$")
+_GLUED_SIGN = re.compile(r"(?<=\d)(?=[+\-增减])")
 
 
-def digit_run(text: str) -> tuple[str, str] | None:
-    """(integer digits, decimal tail) of a span that may hold several glued cells, else None.
+def digit_run(text: str) -> tuple[str, str, str] | None:
+    """(integer digits, decimal tail, sign) of a span that may hold several glued cells, else None.
 
-    Only unsigned numbers qualify (spaces and a trailing unit allowed: the unit and any decimal tail
-    belong to the last glued cell, e.g. ``'328291965元'`` or ``'2 45.82万元'``).
+    Spaces and a trailing unit are allowed (the unit and any decimal tail belong to the last glued cell,
+    e.g. ``'328291965元'`` or ``'2 45.82万元'``); a leading sign belongs to the first (``'-40'`` → -4, 0).
     """
     s = _UNIT.sub("", _fold(text))
+    sign = ""
+    for word, sgn in _CHANGE_WORDS:
+        if s.startswith(word):
+            sign, s = ("-" if sgn < 0 else "+"), s[len(word):]
+            break
     m = _RUN.match(s)
-    return (m.group(1), m.group(2) or "") if m else None
+    return (m.group(2), m.group(3) or "", sign) if m and not m.group(1) else None
+
+
+def pieces(text: str) -> list[str]:
+    """A glued span cut before each sign that follows a digit: ``'4-40'`` → ``['4', '-40']``."""
+    return [p for p in _GLUED_SIGN.split(_fold(text)) if p]
 
 
 @lru_cache(maxsize=65536)
@@ -105,7 +116,7 @@ class _Budget(Exception):
     pass
 
 
-def _cells(text: str) -> tuple[str, str] | Parsed | None:
+def _cells(text: str) -> tuple[str, str, str] | Parsed | None:
     """A span as a splittable digit run, or as one parsed cell, or None if it is not a value."""
     run = digit_run(text)
     return run if run is not None else parse_value(text)
@@ -169,7 +180,7 @@ def search_fillings(cell_texts: Sequence[str], ncols: int, groups: Sequence[int]
             if c < ncols and _fits(c, cell.value, acc, total_at):
                 place(i + 1, 0, acc + [cell.value])  # type: ignore[list-item]
             return
-        digits, tail = cell
+        digits, tail, sign = cell
         rest = len(digits) - pos
         spans_after = len(cells) - i - 1
         if ncols - c < 1 + spans_after or capacity[i + 1] + rest < ncols - c:
@@ -185,6 +196,8 @@ def search_fillings(cell_texts: Sequence[str], ncols: int, groups: Sequence[int]
                 break  # a number does not start with 0 (longer cuts would not either)
             last = pos + length == len(digits)
             value: Number = float(part + tail) if (last and tail) else int(part)
+            if pos == 0 and sign == "-":
+                value = -value
             if c in total_at and value != sum(acc[total_at[c]:]):
                 continue
             if last:
@@ -223,6 +236,7 @@ def split_row(cell_texts: Sequence[str], ncols: int, groups: Sequence[int] = ())
         parsed = [parse_value(t) for t in cell_texts]
         if all(p is not None for p in parsed):
             return RowSolution([p.value for p in parsed], "direct")  # type: ignore[union-attr]
+    cell_texts = [p for t in cell_texts for p in (pieces(t) if digit_run(t) is None else [t])]
     n = count_fillings(cell_texts, ncols)
     if n == 0:
         glued = any(r is not None and len(r[0]) > 1 for r in (digit_run(t) for t in cell_texts))

@@ -49,6 +49,7 @@ class Tables:
     units: dict[str, str] = field(default_factory=dict)
     confidence: dict[str, float] = field(default_factory=dict)
     flags: list[Flag] = field(default_factory=list)
+    row_status: dict[str, str] = field(default_factory=dict)  # "block/row" -> how its spans were read
 
 
 @dataclass
