@@ -69,6 +69,7 @@ def split_regions(text: str, spans: list[Span], template: Template,
     table: str | None = None
     block_id: str | None = None
     bi = 0
+    last_end = 0
     for span in sorted(spans):
         while bi < len(boundaries) and boundaries[bi][0] <= span.start:
             table = TABLE_SECTION.get(boundaries[bi][1])
@@ -103,9 +104,17 @@ def split_regions(text: str, spans: list[Span], template: Template,
                 if not r.values:
                     r.header_end = span.end
         elif span.label == "VALUE" and block_id is not None:
+            if _PROSE.search(text[last_end:span.start]):
+                continue  # a number in prose after the table, not a cell
             regions[block_id].values.append(span)
             regions[block_id].items.append((span, None))
+        last_end = span.end
     return regions
+
+
+# A stretch of running text (40+ CJK characters with no span) between a table and a number: the number
+# is in prose, whatever the tagger thought.
+_PROSE = re.compile(r"[\u4e00-\u9fff，。；、“”（）]{40,}")
 
 
 def _start(regions: dict[str, Region], block_id: str, span: Span) -> None:
