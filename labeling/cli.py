@@ -20,7 +20,7 @@ from rich.console import Console
 
 from .client import DEFAULT_URL, KEY_ENV, URL_ENV, LabelingError
 
-label_app = typer.Typer(help="Active learning with a Label Studio server: setup, push, pull, server.",
+label_app = typer.Typer(help="Active learning with a Label Studio server: setup, push, pull, round, server.",
                         no_args_is_help=True, add_completion=False)
 err = Console(stderr=True, soft_wrap=True)  # one message, one line: the terminal wraps it
 
@@ -115,6 +115,43 @@ def pull(
         err.print(f"[yellow]skipped:[/yellow] {line}", highlight=False)
     err.print(f"{len(report.added)} added, {len(report.replaced)} replaced, {report.unchanged} unchanged, "
               f"{len(report.skipped)} invalid annotation(s) skipped; {report.total} examples in {out}")
+
+
+@label_app.command("round")
+def round_(
+    model: Path = typer.Option(Path("models/default"), "--model", help="The current tagger (the round's start)."),
+    annotations: Path = typer.Option(Path("data/annotations"), "--annotations",
+                                     help="Pulled annotations (written by `nianbao label pull`)."),
+    rounds: Path = typer.Option(Path("runs/rounds"), "--rounds", help="Folder of rounds; this one is the next "
+                                "round-NNN in it, holding the new model and before/after table."),
+    config: Path = typer.Option(Path("train/config.yaml"), "--config", help="Training configuration."),
+    eval_docs: int = typer.Option(60, "--eval-docs", help="Size of the fixed synthetic evaluation set."),
+    eval_seed: int = typer.Option(1001, "--eval-seed", help="Seed of the fixed evaluation set."),
+    epochs: int = typer.Option(3, help="Fine-tuning epochs."),
+) -> None:
+    """Fine-tune the tagger on the pulled annotations (mixed with synthetic replay) and print the
+    before/after table of `nianbao eval` metrics on a fixed evaluation set; both go to the round's folder."""
+    from datasets import load_from_disk
+
+    from nianbao.eval.active_learning import score_model
+    from nianbao.infer.tagger import Tagger
+    from nianbao.train.synth import generate_corpus
+    from nianbao.train.trainer import fine_tune
+
+    from .round import next_round_dir, run_round
+
+    if not (annotations / "dataset_info.json").exists():
+        _fail(f"no annotations in {annotations}: run `nianbao label pull` first")
+    test = list(generate_corpus(eval_docs, seed=eval_seed, test_share=1.0, validation_share=0.0)["test"])
+
+    def train_fn(start: Path, ann: Path, out: Path) -> Path:
+        fine_tune(start, list(load_from_disk(str(ann))), out, config, epochs=epochs, log=err.print)
+        return out
+
+    result = run_round(next_round_dir(rounds), model, annotations, train_fn,
+                       lambda m: score_model(Tagger.load(m), test))
+    Console().print(result.table())
+    err.print(f"written to {result.round_dir}")
 
 
 @label_app.command()

@@ -166,8 +166,12 @@ class TrainResult:
 
 def train(config_path: str | Path, output_dir: str | Path, base_model_dir: str | Path | None = None,
           corpus_dir: str | Path | None = None, max_minutes: float | None = None,
-          log: Callable[[str], None] = print, overrides: dict[str, Any] | None = None) -> TrainResult:
-    """Train a tagger and save the best epoch (by validation span F1) to ``output_dir``."""
+          log: Callable[[str], None] = print, overrides: dict[str, Any] | None = None,
+          corpus=None) -> TrainResult:
+    """Train a tagger and save the best epoch (by validation span F1) to ``output_dir``.
+
+    ``corpus`` (a DatasetDict with train/validation splits of text + spans) replaces the configured one,
+    e.g. for an active-learning round."""
     import torch
     from transformers import get_linear_schedule_with_warmup
 
@@ -193,7 +197,7 @@ def train(config_path: str | Path, output_dir: str | Path, base_model_dir: str |
     torch.set_num_threads(t_cfg.get("torch_threads", 2))
     started = time.time()
 
-    ds = load_corpus(cfg, corpus_dir)
+    ds = corpus if corpus is not None else load_corpus(cfg, corpus_dir)
     train_docs, val_docs = ds["train"], ds["validation"]
     log(f"corpus: {len(train_docs)} train, {len(val_docs)} validation documents")
 
@@ -215,6 +219,8 @@ def train(config_path: str | Path, output_dir: str | Path, base_model_dir: str |
                                   weight_decay=t_cfg["weight_decay"])
     total_steps = batches_per_epoch * t_cfg["epochs"]
     scheduler = get_linear_schedule_with_warmup(optimizer, int(total_steps * t_cfg["warmup_share"]), total_steps)
+    if base_model_dir and getattr(model.config, "nianbao", None):  # keep the base tagger's windows
+        word_features = model.config.nianbao.get("word_features", False)
     model.config.nianbao = {"window": w_cfg["length"], "stride": w_cfg["stride"],
                             "word_features": word_features, "model_id": Path(output_dir).name}
     pad_id = tokenizer.pad_token_id or 0
@@ -262,3 +268,22 @@ def train(config_path: str | Path, output_dir: str | Path, base_model_dir: str |
          "epochs_run": epoch, "best_epoch": best_epoch, "best_val_f1": best_f1,
          "minutes": result.minutes, "history": history}, ensure_ascii=False, indent=1), encoding="utf-8")
     return result
+
+
+def fine_tune(model_dir: str | Path, annotated, output_dir: str | Path, config_path: str | Path,
+              replay: int = 200, epochs: int = 3, seed: int = 13, log: Callable[[str], None] = print) -> TrainResult:
+    """One active-learning step: continue training ``model_dir`` on annotated documents (text + spans),
+    mixed with ``replay`` synthetic documents so the model does not forget what it knew."""
+    from datasets import Dataset, DatasetDict, concatenate_datasets
+
+    from .synth import generate_corpus
+
+    synthetic = generate_corpus(replay + max(20, replay // 10), seed=seed + 1, test_share=0.0,
+                                validation_share=0.1)
+    annotated = Dataset.from_list([{"text": d["text"], "spans": d["spans"]} for d in annotated])
+    train_split = concatenate_datasets([synthetic["train"].select_columns(["text", "spans"]), annotated])
+    corpus = DatasetDict(train=train_split.shuffle(seed=seed),
+                         validation=synthetic["validation"].select_columns(["text", "spans"]))
+    return train(config_path, output_dir, base_model_dir=model_dir, log=log, corpus=corpus,
+                 overrides={"training.epochs": epochs, "training.patience": epochs,
+                            "training.learning_rate": load_config(config_path)["training"]["learning_rate"] / 4})
