@@ -21,7 +21,8 @@ from nianbao.spans import Span
 from nianbao.template import Block, Template, get_template
 
 from .labels import RowMatch, header_table, match_row, template_votes, title_block
-from .values import Number, count_fillings, parse_value, split_row
+from .checks import check_rule
+from .values import Number, count_fillings, parse_value, search_fillings, split_row
 
 
 @dataclass
@@ -382,6 +383,7 @@ def build_tables(text: str, spans: list[Span], template_name: str,
     confidence: dict[str, float] = {}
     flags: list[Flag] = []
     tables_status: dict[str, str] = {}
+    pending: list[tuple[Block, str, RowFill]] = []  # glued rows their own identity left ambiguous
     for region in regions.values():
         block = region.block
         if block.table == "review":
@@ -408,11 +410,49 @@ def build_tables(text: str, spans: list[Span], template_name: str,
             if scores:
                 for key in keys:
                     confidence[key] = round(min(scores), 4)
+            if fill.status == "ambiguous" and row_key != "*":
+                pending.append((block, row_key, fill))
             if fill.status in _FLAGGED:
                 kind, why = _FLAGGED[fill.status]
                 flags.append(Flag(kind, list(keys), f"{why}: {' | '.join(s.text(text) for s in fill.spans)}"))
         _declared_units(template, block, region, units)
+    for block, row_key, values in resolve_by_rules(text, template, cells, pending):
+        keys = [block.key(row_key, c) for c in block.cols]
+        cells.update(zip(keys, values))
+        tables_status[f"{block.id}/{row_key}"] = "solved"
+        flags = [f for f in flags if f.keys != keys]
     return Tables(cells, units, confidence, flags, tables_status), regions
+
+
+def resolve_by_rules(text: str, template: Template, cells: dict[str, Number | None],
+                     pending: list[tuple[Block, str, RowFill]], limit: int = 64) -> list[tuple[Block, str, list]]:
+    """Glued rows left ambiguous by their own identity, settled by the template's other rules (a column
+    balance or result sum whose other cells are known): a row is taken when exactly one of its readings
+    breaks none of them. Repeats while rows get settled, since one settled row can settle another."""
+    cells = dict(cells)
+    settled = []
+    progress = True
+    while progress and pending:
+        progress = False
+        for item in list(pending):
+            block, row_key, fill = item
+            keys = [block.key(row_key, c) for c in block.cols]
+            readings = search_fillings([s.text(text) for s in fill.spans], len(keys), identity_groups(block),
+                                       want=limit + 1)
+            if not readings or len(readings) > limit:
+                continue
+            rules = [r for r in template.rules if set(r.keys) & set(keys)]
+            fitting = []
+            for values in readings:
+                trial = {**cells, **dict(zip(keys, values))}
+                if all(check_rule(r, trial).status != "fail" for r in rules):
+                    fitting.append(values)
+            if len(fitting) == 1:
+                cells.update(zip(keys, fitting[0]))
+                settled.append((block, row_key, fitting[0]))
+                pending.remove(item)
+                progress = True
+    return settled
 
 
 _FLAGGED = {
