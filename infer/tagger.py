@@ -7,13 +7,14 @@ fine-tuned by `nianbao train --base-model` (sub-word tokenizers are aligned thro
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-from nianbao.spans import BIO_TAGS, Span, bio_to_spans
+from nianbao.spans import BIO_TAGS, NEVER_ADJACENT, Span, bio_to_spans
 from nianbao.textio import normalize_for_model
 
 from .windows import merge_windows, window_starts
@@ -26,14 +27,19 @@ def default_model_dir() -> Path:
 
 
 def allowed_transitions(tags: list[str]) -> np.ndarray:
-    """allowed[i, j]: tag j may follow tag i (I-X only after B-X or I-X)."""
+    """allowed[i, j]: tag j may follow tag i. I-X only after B-X or I-X; and B-X not right after a span of X
+    for the labels whose spans never touch (so a value is never cut in two: ``3`` ``05`` is ``305``)."""
     k = len(tags)
     ok = np.ones((k, k), dtype=bool)
     for j, t in enumerate(tags):
-        if t.startswith("I-"):
-            label = t[2:]
+        prefix, _, label = t.partition("-")
+        if prefix == "I":
             for i, p in enumerate(tags):
                 ok[i, j] = p in (f"B-{label}", f"I-{label}")
+        elif prefix == "B" and label in NEVER_ADJACENT:
+            for i, p in enumerate(tags):
+                if p in (f"B-{label}", f"I-{label}"):
+                    ok[i, j] = False
     return ok
 
 
@@ -164,10 +170,30 @@ class Tagger:
         return spans
 
     def predict_many(self, texts: list[str]) -> list[list[Span]]:
-        return [self.decode(p) for p in self.char_probs(texts)]
+        return [repair_spans(t, self.decode(p)) for t, p in zip(texts, self.char_probs(texts))]
 
     def predict(self, text: str) -> list[Span]:
         return self.predict_many([text])[0]
+
+
+_NUMERIC = re.compile(r"[\d\s.+\-]+")
+
+
+def repair_spans(text: str, spans: list[Span]) -> list[Span]:
+    """Undo what the scheme rules out: a row label or header of digits alone is a value (labels always
+    have words), and values that then touch are one glued run."""
+    fixed = [Span(s.start, s.end, "VALUE", s.score)
+             if s.label in ("ROW_LABEL", "COL_HEADER") and _NUMERIC.fullmatch(text[s.start:s.end]) else s
+             for s in spans]
+    merged: list[Span] = []
+    for s in fixed:
+        prev = merged[-1] if merged else None
+        if prev and prev.label == s.label == "VALUE" and prev.end == s.start:
+            score = None if prev.score is None or s.score is None else round(min(prev.score, s.score), 4)
+            merged[-1] = Span(prev.start, s.end, "VALUE", score)
+        else:
+            merged.append(s)
+    return merged
 
 
 def _inside(token_probs: np.ndarray, tags: list[str]) -> np.ndarray:

@@ -26,6 +26,10 @@ LABELS: dict[str, str] = {
 HOTKEYS: dict[str, str] = {"SECTION": "s", "TABLE_TITLE": "t", "COL_HEADER": "c", "ROW_LABEL": "r",
                            "VALUE": "v", "DATE": "d", "TITLE": "i", "AGENCY": "a"}
 
+#: Labels two spans of which never touch: a glued run of values is one VALUE span, a title one TITLE span.
+#: (Row labels and column headers do touch in glued layouts: ``（三）不予公开1.属于国家秘密``.)
+NEVER_ADJACENT: frozenset[str] = frozenset({"SECTION", "TABLE_TITLE", "VALUE", "DATE", "TITLE", "AGENCY"})
+
 #: BIO tags for token classification, index = class id.
 BIO_TAGS: list[str] = ["O"] + [f"{p}-{label}" for label in LABELS for p in ("B", "I")]
 

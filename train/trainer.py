@@ -167,7 +167,7 @@ class TrainResult:
 def train(config_path: str | Path, output_dir: str | Path, base_model_dir: str | Path | None = None,
           corpus_dir: str | Path | None = None, max_minutes: float | None = None,
           log: Callable[[str], None] = print, overrides: dict[str, Any] | None = None,
-          corpus=None) -> TrainResult:
+          corpus=None, progress: bool = True) -> TrainResult:
     """Train a tagger and save the best epoch (by validation span F1) to ``output_dir``.
 
     ``corpus`` (a DatasetDict with train/validation splits of text + spans) replaces the configured one,
@@ -211,9 +211,11 @@ def train(config_path: str | Path, output_dir: str | Path, base_model_dir: str |
     log(f"model: {sum(p.numel() for p in model.parameters()) / 1e6:.2f} M parameters, "
         f"vocabulary {len(tokenizer)}")
 
+    # Training windows do not overlap (overlap only helps at inference, where a character's prediction
+    # is taken from the window in which it is most central).
     windows = [w for d in train_docs
                for w in to_windows(encode_document(tokenizer, d["text"], doc_spans(d), word_features),
-                                   w_cfg["length"], w_cfg["stride"])]
+                                   w_cfg["length"], w_cfg["length"])]
     batches_per_epoch = math.ceil(len(windows) / t_cfg["batch_size"])
     optimizer = torch.optim.AdamW(model.parameters(), lr=t_cfg["learning_rate"],
                                   weight_decay=t_cfg["weight_decay"])
@@ -230,21 +232,28 @@ def train(config_path: str | Path, output_dir: str | Path, base_model_dir: str |
     best_f1, best_epoch, stale = -1.0, 0, 0
     out = Path(output_dir)
     epoch = 0
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
     for epoch in range(1, t_cfg["epochs"] + 1):
         model.train()
         random.shuffle(windows)
         losses = []
-        for b in range(0, len(windows), t_cfg["batch_size"]):
-            batch = collate(windows[b:b + t_cfg["batch_size"]], pad_id)
-            loss = model(**batch).loss
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad()
-            losses.append(loss.item())
-            if time.time() - started > limit:
-                break
+        with Progress(TextColumn(f"epoch {epoch}"), BarColumn(), TextColumn("{task.completed}/{task.total} "
+                      "batches  loss {task.fields[loss]:.4f}"), TimeRemainingColumn(), transient=True,
+                      disable=not progress) as bar:
+            task = bar.add_task("train", total=batches_per_epoch, loss=float("nan"))
+            for b in range(0, len(windows), t_cfg["batch_size"]):
+                batch = collate(windows[b:b + t_cfg["batch_size"]], pad_id)
+                loss = model(**batch).loss
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                optimizer.step()
+                scheduler.step()
+                optimizer.zero_grad()
+                losses.append(loss.item())
+                bar.update(task, advance=1, loss=float(np.mean(losses[-50:])))
+                if time.time() - started > limit:
+                    break
         model.eval()
         scores = evaluate_tagger(tagger, val_docs)
         f1 = scores["micro"]["f1"]
@@ -284,6 +293,6 @@ def fine_tune(model_dir: str | Path, annotated, output_dir: str | Path, config_p
     train_split = concatenate_datasets([synthetic["train"].select_columns(["text", "spans"]), annotated])
     corpus = DatasetDict(train=train_split.shuffle(seed=seed),
                          validation=synthetic["validation"].select_columns(["text", "spans"]))
-    return train(config_path, output_dir, base_model_dir=model_dir, log=log, corpus=corpus,
+    return train(config_path, output_dir, base_model_dir=model_dir, log=log, corpus=corpus, progress=False,
                  overrides={"training.epochs": epochs, "training.patience": epochs,
                             "training.learning_rate": load_config(config_path)["training"]["learning_rate"] / 4})
