@@ -22,7 +22,7 @@ from nianbao.template import Block, Template, get_template
 
 from .labels import RowMatch, header_table, match_row, template_votes, title_block
 from .checks import check_rule
-from .values import Number, count_fillings, parse_value, search_fillings, split_row
+from .values import Number, count_fillings, is_value_text, parse_value, search_fillings, split_row
 
 
 @dataclass
@@ -105,8 +105,8 @@ def split_regions(text: str, spans: list[Span], template: Template,
                 if not r.values:
                     r.header_end = span.end
         elif span.label == "VALUE" and block_id is not None:
-            if _PROSE.search(text[last_end:span.start]):
-                continue  # a number in prose after the table, not a cell
+            if _PROSE.search(text[last_end:span.start]) or not is_value_text(t):
+                continue  # a number in prose after the table, or no number at all (a page footer)
             regions[block_id].values.append(span)
             regions[block_id].items.append((span, None))
         last_end = span.end

@@ -88,6 +88,16 @@ def digit_run(text: str) -> tuple[str, str, str] | None:
     return (m.group(2), m.group(3) or "", sign) if m and not m.group(1) else None
 
 
+def is_value_text(text: str) -> bool:
+    """Whether a span's text can be one or more value cells at all (``-3-``, a page footer, cannot)."""
+    if not text.strip():
+        return False
+    if parse_value(text) is not None or digit_run(text) is not None:
+        return True
+    parts = pieces(text)
+    return len(parts) > 1 and all(digit_run(p) is not None for p in parts)
+
+
 def pieces(text: str) -> list[str]:
     """A glued span cut before each sign that follows a digit: ``'4-40'`` → ``['4', '-40']``."""
     return [p for p in _GLUED_SIGN.split(_fold(text)) if p]
