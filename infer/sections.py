@@ -47,16 +47,67 @@ def _increasing(cands: list[tuple[Span, int, float]]) -> list[tuple[Span, int, f
     return chain[::-1]
 
 
+_BOUNDARY = "\n。；！？:："
+_HEAD_PREFIX = re.compile(r"[一二三四五六]?\s*[、.．]?\s*[\u4e00-\u9fff]{0,10}")
+
+
+def heading_spans(text: str, spans: list[Span]) -> list[Span]:
+    """SECTION spans made whole: pieces of one heading on one line are joined, and a heading whose start
+    the tagger missed (``、存在问题[及改进情况]``) reaches back to the start of its line or clause."""
+    pieces = sorted(s for s in spans if s.label == "SECTION")
+    joined: list[Span] = []
+    for s in pieces:
+        if joined:
+            gap = text[joined[-1].end:s.start]
+            if len(gap) <= 12 and not any(c in gap for c in _BOUNDARY):
+                joined[-1] = Span(joined[-1].start, s.end, "SECTION", joined[-1].score)
+                continue
+        joined.append(s)
+    out = []
+    for s in joined:
+        start = s.start
+        back = start
+        while back > 0 and start - back < 12 and text[back - 1] not in _BOUNDARY:
+            back -= 1
+        prefix = text[back:start].lstrip()
+        if prefix and _HEAD_PREFIX.fullmatch(prefix):
+            start = start - len(prefix)
+        out.append(Span(start, s.end, "SECTION", s.score))
+    return out
+
+
 def heading_starts(text: str, spans: list[Span]) -> dict[int, Span]:
     """Section number → its heading span, misnumbered and duplicate headings left out."""
     cands = []
-    for s in sorted(spans):
-        if s.label != "SECTION":
-            continue
+    for s in heading_spans(text, spans):
         n, words = section_number(s.text(text))
         if n is not None:
             cands.append((s, n, words))
-    return {n: s for s, n, _ in _increasing(cands)}
+    found = {n: s for s, n, _ in _increasing(cands)}
+    return {**found, **missing_headings(text, found)}
+
+
+def missing_headings(text: str, found: dict[int, Span]) -> dict[int, Span]:
+    """Headings the tagger missed, found by their numeral and official wording (一、总体情况 …) between
+    the headings on either side. Only numbered headings at the start of a line or clause are taken, so
+    the intro sentence that lists the six parts (本报告包括总体情况、主动公开…) is not mistaken for them."""
+    from nianbao.textio import normalize_for_model
+
+    norm = None
+    added: dict[int, Span] = {}
+    for sec in sections():
+        if sec.n in found:
+            continue
+        norm = norm if norm is not None else normalize_for_model(text)
+        lo = max((s.start for n, s in {**found, **added}.items() if n < sec.n), default=-1)
+        hi = min((s.start for n, s in found.items() if n > sec.n), default=len(text))
+        words = "|".join(re.escape(fold(v)) for v in sorted(sec.variants, key=len, reverse=True))
+        numeral = SECTION_NUMERALS[sec.n - 1]
+        pattern = re.compile(rf"(?:^|(?<=[\n。；\s]))({numeral}\s*[、.,，]\s*(?:{words}))")
+        for m in pattern.finditer(norm, lo + 1, hi):
+            added[sec.n] = Span(m.start(1), m.end(1), "SECTION")
+            break
+    return added
 
 
 def find_sections(text: str, headings: dict[int, Span], content_starts: dict[int, int]) -> list[SectionSpan]:
