@@ -26,13 +26,22 @@ SpanSource = Callable[[str, str], list[Span]]  # (doc name, text) -> spans
 _TABLE_SPANS = ("VALUE", "ROW_LABEL", "TABLE_TITLE", "COL_HEADER")
 
 
+def date_spans(text: str, spans: list[Span]) -> list[Span]:
+    """The tagger's DATE spans, plus the dates the rule-based finder sees where the tagger saw none."""
+    from .dates import find_dates as rule_dates
+
+    tagged = sorted(s for s in spans if s.label == "DATE")
+    taken = [(s.start, s.end) for s in tagged]
+    extra = [Span(a, b, "DATE") for a, b in rule_dates(text)
+             if not any(a < e and s < b for s, e in taken)]
+    return sorted(tagged + extra)
+
+
 def find_dates(text: str, spans: list[Span], year: int | None) -> list[DateMention]:
     """Normalised DATE spans; a date without its year takes the year of a date just before it."""
     out: list[DateMention] = []
     prev_year, prev_end = None, -10**9
-    for s in sorted(spans):
-        if s.label != "DATE":
-            continue
+    for s in date_spans(text, spans):
         raw = s.text(text)
         context = prev_year if s.start - prev_end < 80 and "。" not in text[prev_end:s.start] else None
         value = normalize_date(raw, report_year=year, context_year=context)

@@ -192,6 +192,22 @@ def delimited_columns(text: str, anchor_end: int | None, values: list[Span], nco
     return cols
 
 
+def join_within_cells(text: str, spans: list[Span]) -> list[str] | None:
+    """In a row whose cells are delimited (``|``, tab, line break), values separated only by spaces sit in
+    one cell: ``1 0 |`` is the cell 10 whatever the tagger cut. None when the row shows no delimiters."""
+    gaps = [text[a.end:b.start] for a, b in zip(spans, spans[1:])]
+    delimited = [any(c in g for c in "|\t\n") for g in gaps]
+    if not any(delimited) or all(delimited):
+        return None
+    cells = [text[spans[0].start:spans[0].end]]
+    for span, gap, delim in zip(spans[1:], gaps, delimited):
+        if delim:
+            cells.append(text[span.start:span.end])
+        else:
+            cells[-1] += gap + text[span.start:span.end]
+    return cells
+
+
 @dataclass
 class RowFill:
     values: list[Number | None]
@@ -204,6 +220,8 @@ def fill_row(text: str, block: Block, spans: list[Span], label_end: int | None) 
     """Spread a row's value spans over the block's columns (a review "row" is all three of its rows)."""
     ncols = len(block.cols) * (len(block.rows) if block.table == "review" else 1)
     texts = [s.text(text) for s in spans]
+    if len(spans) > ncols:
+        texts = join_within_cells(text, spans) or texts
     units: list[str | None] = [None] * ncols
     if len(spans) < ncols:
         cols = delimited_columns(text, label_end, spans, ncols)
