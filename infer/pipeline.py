@@ -26,30 +26,38 @@ SpanSource = Callable[[str, str], list[Span]]  # (doc name, text) -> spans
 _TABLE_SPANS = ("VALUE", "ROW_LABEL", "TABLE_TITLE", "COL_HEADER")
 
 
-def date_spans(text: str, spans: list[Span]) -> list[Span]:
-    """The tagger's DATE spans, plus the dates the rule-based finder sees where the tagger saw none."""
-    from .dates import find_dates as rule_dates
-
-    tagged = sorted(s for s in spans if s.label == "DATE")
-    taken = [(s.start, s.end) for s in tagged]
-    extra = [Span(a, b, "DATE") for a, b in rule_dates(text)
-             if not any(a < e and s < b for s, e in taken)]
-    return sorted(tagged + extra)
+def _trimmed(text: str, s: Span) -> Span:
+    start, end = s.start, s.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end, s.label, s.score)
 
 
 def find_dates(text: str, spans: list[Span], year: int | None) -> list[DateMention]:
-    """Normalised DATE spans; a date without its year takes the year of a date just before it."""
-    out: list[DateMention] = []
-    prev_year, prev_end = None, -10**9
-    for s in date_spans(text, spans):
-        raw = s.text(text)
-        context = prev_year if s.start - prev_end < 80 and "。" not in text[prev_end:s.start] else None
-        value = normalize_date(raw, report_year=year, context_year=context)
-        if value is None:
-            continue
-        out.append(DateMention(text=raw, start=s.start, end=s.end, value=value))
-        prev_year, prev_end = int(value[:4]), s.end
-    return out
+    """Normalised dates: the tagger's DATE spans, and where it saw none (or one that is no date), those of
+    the rule-based finder. A date without its year takes the year of a date just before it."""
+    from .dates import find_dates as rule_dates
+
+    def normalise(candidates: list[Span]) -> list[DateMention]:
+        out: list[DateMention] = []
+        prev_year, prev_end = None, -10**9
+        for s in candidates:
+            raw = text[s.start:s.end]
+            context = prev_year if s.start - prev_end < 80 and "。" not in text[prev_end:s.start] else None
+            value = normalize_date(raw, report_year=year, context_year=context)
+            if value is not None:
+                out.append(DateMention(text=raw, start=s.start, end=s.end, value=value))
+                prev_year, prev_end = int(value[:4]), s.end
+        return out
+
+    tagged = normalise(sorted(_trimmed(text, s) for s in spans if s.label == "DATE" and s.text(text).strip()))
+    extra = [Span(a, b, "DATE") for a, b in rule_dates(text)
+             if not any(a < m.end and m.start < b for m in tagged)]
+    if not extra:
+        return tagged
+    return normalise(sorted([Span(m.start, m.end, "DATE") for m in tagged] + extra))
 
 
 def build_record(doc: str, text: str, spans: list[Span]) -> Record:

@@ -105,12 +105,24 @@ def split_regions(text: str, spans: list[Span], template: Template,
                 if not r.values:
                     r.header_end = span.end
         elif span.label == "VALUE" and block_id is not None:
-            if _PROSE.search(text[last_end:span.start]) or not is_value_text(t):
-                continue  # a number in prose after the table, or no number at all (a page footer)
+            if _PROSE.search(text[last_end:span.start]) or not is_value_text(t) or is_page_marker(text, span):
+                continue  # a number in prose after the table, no number at all, or a page number
             regions[block_id].values.append(span)
             regions[block_id].items.append((span, None))
         last_end = span.end
     return regions
+
+
+_PAGE_MARKER = re.compile(r"[-—–－_]+\s*\d{1,3}\s*[-—–－_]+|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?"
+                          r"|\d{1,3}\s*/\s*\d{1,3}|[Pp]age\s*\d{1,3}")
+
+
+def is_page_marker(text: str, span: Span) -> bool:
+    """A number that is a page footer or header standing on its own line (``-3-``, ``— 5 —``, ``第2页``)."""
+    line_start = text.rfind("\n", 0, span.start) + 1
+    line_end = text.find("\n", span.end)
+    line = text[line_start:line_end if line_end >= 0 else len(text)].strip().strip("\x0c")
+    return bool(_PAGE_MARKER.fullmatch(line))
 
 
 # A stretch of running text (40+ CJK characters with no span) between a table and a number: the number
