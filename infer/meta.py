@@ -25,6 +25,15 @@ def report_year(text: str, spans: list[Span]) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _clause_start(text: str, pos: int, limit: int = 12) -> int:
+    """Start of the run of Chinese characters that ``pos`` is in (at most ``limit`` back): the beginning of
+    an agency name whose first characters the tagger left out of the title (重慶市潼|南區…)."""
+    back = pos
+    while back > 0 and pos - back < limit and "\u4e00" <= text[back - 1] <= "\u9fff":
+        back -= 1
+    return back
+
+
 def agency(text: str, spans: list[Span]) -> str | None:
     """The reporting body as the text names it: the longest name among signatures, 发布机构 fields and the
     part of the title before its year (a title often shortens the name the signature gives in full)."""
@@ -34,6 +43,7 @@ def agency(text: str, spans: list[Span]) -> str | None:
         if s.label == "AGENCY":
             names.append(t.strip())
         elif s.label == "TITLE":
+            t = text[_clause_start(text, s.start):s.end]  # a title the tagger caught only in part
             m = re.search(r"(?:19|20)\d{2}\s*年", t)
             if m and m.start() > 0:
                 names.append(_AGENCY_TAIL.sub("", t[: m.start()]).strip())
