@@ -391,11 +391,17 @@ def grid(text: str, region: Region) -> dict[str, RowFill] | None:
     ncols = len(block.cols)
     if len(region.values) == ncols * len(leaf) and len(rows_in_order) != len(leaf):
         rows_in_order = leaf  # a full table whose lost labels the count makes up for
-    if not rows_in_order or len(region.values) != ncols * len(rows_in_order):
+    values = region.values
+    extra = len(values) - ncols * len(rows_in_order)
+    if 0 < extra <= 2 and all(v.score is not None for v in values):
+        # A stray span or two (a page number, a digit of a label): drop the ones the tagger trusted least.
+        doubtful = sorted(values, key=lambda v: v.score)[:extra]  # type: ignore[arg-type, return-value]
+        values = [v for v in values if v not in doubtful]
+    if not rows_in_order or len(values) != ncols * len(rows_in_order):
         return None
-    if any(parse_value(v.text(text)) is None for v in region.values):
+    if any(parse_value(v.text(text)) is None for v in values):
         return None
-    rows = grid_rows(value_groups(text, region.values, region.items), ncols)
+    rows = grid_rows(value_groups(text, values, region.items), ncols)
     fills = {}
     for key, spans in zip(rows_in_order, rows):
         if key in leaf:
