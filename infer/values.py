@@ -226,13 +226,6 @@ def _fits(c: int, value: Number | None, acc: list[Number], total_at: dict[int, i
     return c not in total_at or value == sum(acc[total_at[c]:])
 
 
-def row_fillings(cell_texts: Sequence[str], ncols: int, limit: int = 5000) -> list[list[Number]] | None:
-    """Every filling of the row (for joint solving across rows); None if there are more than ``limit``."""
-    if count_fillings(cell_texts, ncols) > limit:
-        return None
-    return search_fillings(cell_texts, ncols, want=limit + 1)
-
-
 def split_row(cell_texts: Sequence[str], ncols: int, groups: Sequence[int] = ()) -> RowSolution:
     """Distribute a row's value spans over ``ncols`` cells.
 
