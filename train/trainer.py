@@ -47,8 +47,9 @@ def load_corpus(cfg: dict[str, Any], corpus_dir: str | Path | None = None):
                              validation_share=c["validation_share"])
     ann = annotations_dataset(cfg["corpus"].get("annotations"))
     if ann is not None and len(ann):
-        extra = ann.select_columns(["text", "spans"])
-        ds["train"] = concatenate_datasets([ds["train"].select_columns(["text", "spans"]), extra])
+        base = ds["train"].select_columns(["text", "spans"])
+        extra = ann.select_columns(["text", "spans"]).cast(base.features)  # int32/int64 offsets alike
+        ds["train"] = concatenate_datasets([base, extra])
     return ds
 
 
@@ -289,8 +290,9 @@ def fine_tune(model_dir: str | Path, annotated, output_dir: str | Path, config_p
 
     synthetic = generate_corpus(replay + max(20, replay // 10), seed=seed + 1, test_share=0.0,
                                 validation_share=0.1)
-    annotated = Dataset.from_list([{"text": d["text"], "spans": d["spans"]} for d in annotated])
-    train_split = concatenate_datasets([synthetic["train"].select_columns(["text", "spans"]), annotated])
+    base = synthetic["train"].select_columns(["text", "spans"])
+    annotated = Dataset.from_list([{"text": d["text"], "spans": d["spans"]} for d in annotated]).cast(base.features)
+    train_split = concatenate_datasets([base, annotated])
     corpus = DatasetDict(train=train_split.shuffle(seed=seed),
                          validation=synthetic["validation"].select_columns(["text", "spans"]))
     return train(config_path, output_dir, base_model_dir=model_dir, log=log, corpus=corpus, progress=False,
