@@ -169,8 +169,12 @@ class Tagger:
             spans.append(Span(s.start, s.end, s.label, round(conf, 4)))
         return spans
 
+    def spans(self, text: str, probs: np.ndarray) -> list[Span]:
+        """The spans the pipeline uses: the decoded path, repaired where the scheme rules it out."""
+        return repair_spans(text, self.decode(probs))
+
     def predict_many(self, texts: list[str]) -> list[list[Span]]:
-        return [repair_spans(t, self.decode(p)) for t, p in zip(texts, self.char_probs(texts))]
+        return [self.spans(t, p) for t, p in zip(texts, self.char_probs(texts))]
 
     def predict(self, text: str) -> list[Span]:
         return self.predict_many([text])[0]

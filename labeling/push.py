@@ -60,7 +60,7 @@ def score_pool(tagger, texts: dict[str, str], progress: Callable[[int], None] | 
     for b in range(0, len(docs), BATCH):
         batch = docs[b:b + BATCH]
         for doc, probs in zip(batch, tagger.char_probs([texts[d] for d in batch])):
-            spans[doc] = tagger.decode(probs)
+            spans[doc] = tagger.spans(texts[doc], probs)
             try:
                 record = build_record(doc, texts[doc], spans[doc])
             except Exception:  # a post-processor failure is itself a reason to look at the document
