@@ -42,7 +42,7 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=2, help="fine-tuning epochs per round")
     ap.add_argument("--replay", type=int, default=60, help="synthetic documents mixed into each fine-tune")
     ap.add_argument("--seed", type=int, default=29)
-    ap.add_argument("--out", type=Path, default=Path("eval/active_learning"))
+    ap.add_argument("--out", type=Path, default=Path("runs/active_learning"))
     args = ap.parse_args()
 
     from nianbao.infer.tagger import Tagger
