@@ -72,10 +72,14 @@ def _best(core: str, candidates: list[tuple[str, object]]) -> tuple[object | Non
 
 def match_row(text: str, template: Template) -> RowMatch | None:
     """The template row (or heading row) a ROW_LABEL's text names, or None if unclear."""
-    core = _core(text)
+    return _match_row_core(_core(text), template.name)
+
+
+@lru_cache(maxsize=20000)  # the same labels recur in every report: match each wording once
+def _match_row_core(core: str, template_name: str) -> RowMatch | None:
     if len(core) < 2 and core not in ("其他",):
         return None
-    target, score = _best(core, _row_candidates(template.name))  # type: ignore[arg-type]
+    target, score = _best(core, _row_candidates(template_name))  # type: ignore[arg-type]
     if target is None:
         return None
     m: RowMatch = target  # type: ignore[assignment]
@@ -103,11 +107,15 @@ def _header_candidates(template_name: str) -> list[tuple[str, str]]:
 
 def header_table(text: str, template: Template) -> str | None:
     """The table a COL_HEADER belongs to, when its text says so unambiguously (总计 and 其他 do not)."""
-    core = _core(text)
+    return _header_table_core(_core(text), template.name)
+
+
+@lru_cache(maxsize=20000)
+def _header_table_core(core: str, template_name: str) -> str | None:
     if len(core) <= 2:  # 总计, 其他, 结果 … stand in several tables
         return None
-    tables = {}
-    for label, table in _header_candidates(template.name):
+    tables: dict[str, float] = {}
+    for label, table in _header_candidates(template_name):
         s = similarity(core, label)
         tables[table] = max(tables.get(table, 0.0), s)
     ranked = sorted(tables.items(), key=lambda kv: -kv[1])

@@ -128,6 +128,7 @@ def simplify_char(ch: str) -> str:
     return out if len(out) == 1 else ch
 
 
+@lru_cache(maxsize=50000)
 def fold(text: str) -> str:
     """Fold a label for comparison: NFKC width folding, traditional → simplified, no whitespace, no `|`."""
     text = unicodedata.normalize("NFKC", text)
