@@ -8,6 +8,9 @@ Pure functions. Two ways to read a table, tried in this order:
 * **grid** — when the labels are scattered (PDF text where a column of cells comes out as one block), but
   the number of values is exactly rows × columns, the values are laid out in template order, reading
   blocks of equal-sized groups as columns.
+
+A glued row its own identity leaves ambiguous is then settled, if it can be, by the template's other
+rules (column balances and result sums); what stays undecided is null with a flag.
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ from nianbao.record import Flag, Tables
 from nianbao.spans import Span
 from nianbao.template import Block, Template, get_template
 
-from .labels import RowMatch, header_table, match_row, template_votes, title_block
 from .checks import check_rule
+from .labels import RowMatch, header_table, match_row, template_votes, title_block
 from .values import Number, count_fillings, is_value_text, parse_value, search_fillings, split_row
 
 

@@ -84,8 +84,11 @@ def synth(
     validation_share: float = typer.Option(0.05, help="Share of documents in the validation split."),
 ) -> None:
     """Generate a synthetic corpus of damaged reports with their spans and gold records."""
+    import datasets
+
     from nianbao.train.synth import generate_corpus
 
+    datasets.disable_progress_bars()
     ds = generate_corpus(n, seed=seed, test_share=test_share, validation_share=validation_share)
     ds.save_to_disk(str(output))
     err.print(f"wrote {', '.join(f'{k}: {len(v)}' for k, v in ds.items())} documents to {output}")

@@ -209,3 +209,33 @@ def test_long_glued_runs_are_solved_fast_or_flagged():
     long_active = split_row(["1234567890123456789012345"], 3)  # no identity: many readings, no search
     assert long_active.status == "ambiguous"
     assert time.perf_counter() - start < 5
+
+
+def test_page_numbers_and_cell_fragments_and_column_rules():
+    from nianbao.infer.tables import is_page_marker, join_within_cells
+    from nianbao.spans import Span
+
+    text = "0\n\n-3-\n\n第2页\n12"
+    assert is_page_marker(text, Span(text.index("3"), text.index("3") + 1, "VALUE"))
+    assert is_page_marker(text, Span(text.index("2页"), text.index("2页") + 1, "VALUE"))
+    assert not is_page_marker(text, Span(0, 1, "VALUE"))
+    row = "1 0 |\n1 |\n1 1 |"
+    spans = [Span(m, m + 1, "VALUE") for m in (0, 2, 6, 10, 12)]
+    assert join_within_cells(row, spans) == ["1 0", "1", "1 1"]
+    # 110000011 over seven cells reads 11,0,…,11 or 1,10,0,…,11: both fit the row sum; the column balances
+    # (new + carried over = total + carried forward) keep only the first.
+    values = {"new": ["11", "0", "0", "0", "0", "0", "11"], "carried_forward": ["110000011"]}
+    text, spans = doc("2019", requests_table("2019", values, " ", "\n"))
+    rec = build_record("x.txt", text, spans)
+    got = [rec.cells[f"requests/carried_forward/{c}"] for c in ("natural", "business", "total")]
+    assert got == [11, 0, 11]
+    assert not any(f.kind == "glued_ambiguous" for f in rec.flags)
+
+
+def test_heading_pieces_are_joined_and_reach_back_to_the_line_start():
+    text, spans = markup("正文。\n[[SECTION:四、]]政府信息公开行政复[[SECTION:议和行政诉讼情况]]\n内容\n、存在问题[[SECTION:及改进情况]]\n")
+    from nianbao.infer.sections import heading_starts
+
+    found = heading_starts(text, spans)
+    assert found[4].start == text.index("四、") and found[4].end == text.index("\n内容")
+    assert found[5].start == text.index("、存在")
