@@ -190,7 +190,7 @@ def delimited_columns(text: str, anchor_end: int | None, values: list[Span], nco
         return None
     gaps = [text[anchor_end:values[0].start]] + [text[a.end:b.start] for a, b in zip(values, values[1:])]
     if not any("\t" in g or "|" in g for g in gaps):
-        return None
+        return line_columns(gaps, ncols)
     cols, col = [], -1
     for i, gap in enumerate(gaps):
         if "|" in gap:
@@ -201,6 +201,32 @@ def delimited_columns(text: str, anchor_end: int | None, values: list[Span], nco
         else:
             step = max(gap.count("\t"), 1)
         col += step
+        cols.append(col)
+    if cols[-1] >= ncols:
+        return None
+    return cols
+
+
+def line_columns(gaps: list[str], ncols: int) -> list[int] | None:
+    """Column index of each value in a row printed one cell per line (``gaps[0]`` is the gap after the
+    row label, the others the gaps between values): a blank cell leaves an extra empty line.
+
+    The row's narrowest gap between values is the rhythm; a wider gap holds blank cells, each either one
+    whole rhythm (``0\\n\\n\\n\\n5`` in a ``\\n\\n`` rhythm) or one empty line (``0\\n\\n\\n5``: a
+    scraper that prints an empty cell as a bare line break). Trailing blanks are not seen here: values
+    that stop short leave the last cells null. None unless every gap is whitespace with a line break.
+    """
+    if len(gaps) < 2 or not all(g.strip(" \t\u3000\xa0\r\n") == "" and "\n" in g for g in gaps[1:]):
+        return None
+    empty = [sum(1 for line in g.split("\n")[1:-1] if not line.strip()) for g in gaps]
+    base = min(empty[1:])
+    cols, col = [], -1
+    for i, e in enumerate(empty):
+        if i == 0 and (gaps[0].strip(" \t\u3000\xa0\r\n") or "\n" not in gaps[0]):
+            e = base  # a label and its first value on one line, or something else between: no blank known
+        extra = max(e - base, 0)
+        blanks = extra // (base + 1) if extra % (base + 1) == 0 else extra
+        col += 1 + blanks
         cols.append(col)
     if cols[-1] >= ncols:
         return None
@@ -412,6 +438,88 @@ def grid(text: str, region: Region) -> dict[str, RowFill] | None:
     return fills
 
 
+def row_units(groups: list[list[Span]], ncols: int) -> list[tuple[str, list[Span]]] | None:
+    """Cut a region's value groups into printed rows, in reading order: ``("row", spans)`` for a row
+    printed row by row (its cells one per line, or all on one line), ``("column", spans)`` for each row
+    of a block printed column by column (``ncols`` groups of equal size k > 1: k rows). A row cut short
+    by a label holds fewer spans (blank cells). None when the groups fit neither shape."""
+    units: list[tuple[str, list[Span]]] = []
+    i = 0
+    pending: list[Span] = []
+
+    def flush() -> None:
+        if pending:
+            units.append(("row", list(pending)))
+            pending.clear()
+
+    while i < len(groups):
+        k = len(groups[i])
+        run = groups[i:i + ncols]
+        if 1 < k != ncols and len(run) == ncols and all(len(g) == k for g in run):
+            flush()
+            units.extend(("column", [g[r] for g in run]) for r in range(k))
+            i += ncols
+            continue
+        if k == 1:
+            pending.extend(groups[i])
+            if len(pending) == ncols:
+                flush()
+        elif k % ncols == 0:
+            flush()
+            units.extend(("row", groups[i][j:j + ncols]) for j in range(0, k, ncols))
+        else:
+            return None
+        i += 1
+    flush()
+    return units
+
+
+def aligned(text: str, region: Region) -> tuple[dict[str, RowFill], list[Flag]] | None:
+    """Rows of PDF text where some row ranges come out column by column with their labels bunched
+    elsewhere, and some rows are blank.
+
+    The printed rows keep the template's order whatever happens to the labels. A row printed row by row
+    right after its own label is an anchor; the printed rows between two anchors fill the template rows
+    between them in order. A stretch whose count of printed rows differs from its count of template rows
+    is left null with a flag (unless it holds no printed row at all: then those rows are blank). None when
+    the values cannot be cut into rows or the anchors are out of order."""
+    block = region.block
+    ncols = len(block.cols)
+    leaf = _leaf_rows(block)
+    units = row_units(value_groups(text, region.values, region.items), ncols)
+    if not units:
+        return None
+    labels = sorted((s, m) for s, m in region.items if s.label != "VALUE" and m is not None)
+    label_ends = [s.end for s, _ in labels]
+    anchors: list[int | None] = []
+    for kind, spans in units:
+        row = None
+        if kind == "row":
+            j = bisect.bisect_right(label_ends, spans[0].start) - 1
+            if j >= 0 and not text[labels[j][0].end:spans[0].start].strip() and labels[j][1].row in leaf:
+                row = leaf.index(labels[j][1].row)  # type: ignore[arg-type]
+        anchors.append(row)
+    known = [(u, a) for u, a in enumerate(anchors) if a is not None]
+    if any(a2 <= a1 or u2 - u1 > a2 - a1 for (u1, a1), (u2, a2) in zip(known, known[1:])):
+        return None
+    fills: dict[str, RowFill] = {}
+    flags: list[Flag] = []
+    bounds = [(-1, -1)] + known + [(len(units), len(leaf))]
+    for (u1, a1), (u2, a2) in zip(bounds, bounds[1:]):
+        if 0 <= u1:
+            fills[leaf[a1]] = fill_row(text, block, units[u1][1], labels[bisect.bisect_right(
+                label_ends, units[u1][1][0].start) - 1][0].end)
+        gap_units, gap_rows = units[u1 + 1:u2], leaf[a1 + 1:a2]
+        if len(gap_units) == len(gap_rows):
+            for r, (_, spans) in zip(gap_rows, gap_units):
+                fills[r] = fill_row(text, block, spans, None)
+        elif gap_units:
+            flags.append(Flag("rows_unplaced", [block.key(r, c) for r in gap_rows for c in block.cols],
+                              f"{len(gap_units)} printed rows for {len(gap_rows)} rows of the template "
+                              f"between anchored rows; left null"))
+    return fills, flags
+
+
 def build_tables(text: str, spans: list[Span], template_name: str,
                  section_starts: dict[int, int]) -> tuple[Tables, dict[str, Region]]:
     """Every cell of the template from the spans: values, stated units, per-cell confidence, flags."""
@@ -436,6 +544,11 @@ def build_tables(text: str, spans: list[Span], template_name: str,
                 alt = grid(text, region)
                 if alt is not None:
                     fills, region_flags = alt, []
+                elif region_flags or any(f.status == "extra" for f in fills.values()):
+                    # Values the labels could not place: try reading the printed rows in template order.
+                    rows = aligned(text, region)
+                    if rows is not None and not rows[1]:
+                        fills, region_flags = rows
         flags += region_flags
         for row_key, fill in fills.items():
             keys = block.keys if row_key == "*" else [block.key(row_key, c) for c in block.cols]

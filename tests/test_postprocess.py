@@ -155,6 +155,46 @@ def test_pdf_column_blocks_are_read_as_columns():
         assert got == [int(v) for v in vals[r]], r
 
 
+def test_blank_cells_in_rows_printed_one_cell_per_line():
+    # A blank cell leaves an extra empty line; the cells after it keep their columns.
+    for cell_sep, blank in (("\n\n", "\n\n"), ("\n\n", "\n"), ("\n", "\n")):
+        row = R("一、本年新收政府信息公开申请数量") + cell_sep + cell_sep.join(V(v) for v in "30") + cell_sep + blank \
+            + cell_sep.join(V(v) for v in ("1", "0", "0", "4"))
+        text, spans = doc("2019", H("自然人") + "\n\n" + row + "\n\n\n")
+        c = build_record("x.txt", text, spans).cells
+        got = [c[f"requests/new/{k}"] for k in ("natural", "business", "research", "nonprofit",
+                                                  "legal_service", "other_org", "total")]
+        assert got == [3, 0, None, 1, 0, 0, 4], (cell_sep, blank)
+
+
+def test_pdf_column_blocks_with_a_blank_row_follow_the_template_order():
+    # PDF text: rows 一 二 column by column before any label, then rows printed after their labels, the
+    # results' sub-rows column by column with their labels bunched after, (七)总计 blank.
+    t = get_template("2019").block("requests")
+    order = [r.key for r in t.rows]
+    label = {r.key: r.labels[0] for r in t.rows}
+    vals = {r: [str((i + 2) * (j + 1) % 7) for j in range(6)] for i, r in enumerate(order)}
+    for r in vals:
+        vals[r].append(str(sum(int(x) for x in vals[r])))
+    vals["total"] = [None] * 7
+
+    def columns(rows):
+        return ["\n".join(V(vals[r][c]) for r in rows) + "\n\n" for c in range(7)]
+
+    def row(r):
+        return [R(label[r]), "\n\n"] + [V(v) + "\n\n" for v in vals[r] if v is not None]
+
+    parts = [H("自然人"), "\n\n"] + columns(order[:2]) + [R(label[r]) + "\n" for r in order[:2]]
+    parts += row("granted") + row("partial") + columns(order[4:12]) + [R(label[r]) + "\n" for r in order[4:12]]
+    for r in order[12:]:
+        parts += ["\n"] + (row(r) if r != "total" else [R(label[r]), "\n\n\n\n"])
+    text, spans = doc("2019", "".join(parts))
+    rec = build_record("x.txt", text, spans)
+    for r in order:
+        got = [rec.cells[f"requests/{r}/{c.key}"] for c in t.cols]
+        assert got == [None if v is None else int(v) for v in vals[r]], r
+
+
 def test_sections_missing_heading_and_misnumbered_subheading():
     src = ("[[SECTION:一、总体情况]]\n正文。\n[[TABLE_TITLE:第二十条第(一)项]]\n" + R("规章") + V("1") + V("1") + V("1")
            + "\n[[SECTION:三、收到和处理政府信息公开申请情况]]\n" + R("（七）总计") + V("0") * 7
