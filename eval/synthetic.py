@@ -63,7 +63,7 @@ def main() -> None:
     console = Console()
     render(report, console, show_wrong=False, per_document=False)
     solved = glued["forced"] + glued["solved"]
-    flagged = glued["ambiguous"] + glued["unsolved"]
+    flagged = glued["ambiguous"] + glued["conflict"] + glued["unsolved"]
     console.print(f"glued rows: {solved} solved ({glued['forced']} with one reading, {glued['solved']} by the "
                   f"identities), {flagged} flagged and left null ({glued['ambiguous']} ambiguous, "
                   f"{glued['unsolved']} unsolvable)")

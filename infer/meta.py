@@ -11,6 +11,7 @@ _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*度?")
 _REPORT_PHRASE = re.compile(r"((?:19|20)\d{2})\s*年\s*度?\s*(?:政府|政务)?信息公开(?:工作)?年度?报告")
 _PERIOD = re.compile(r"自\s*((?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日?\s*(?:起)?\s*至\s*\1\s*年\s*12\s*月\s*31")
 _AGENCY_TAIL = re.compile(r"[\s,，:：]*(关于)?[\s,，:：]*$")
+_NOT_A_NAME = re.compile(r"信息公开|年报|报告|当前位置|首页")
 
 
 def report_year(text: str, spans: list[Span]) -> int | None:
@@ -46,8 +47,11 @@ def agency(text: str, spans: list[Span]) -> str | None:
             t = text[_clause_start(text, s.start):s.end]  # a title the tagger caught only in part
             m = re.search(r"(?:19|20)\d{2}\s*年", t)
             if m and m.start() > 0:
-                names.append(_AGENCY_TAIL.sub("", t[: m.start()]).strip())
-    names = [n for n in names if len(n) >= 2]
+                # The last whitespace-free run before the year: page chrome (当前位置：首页政务公开…年报 )
+                # can stand before the title on the same line.
+                head = _AGENCY_TAIL.sub("", t[: m.start()]).strip()
+                names.append(head.split()[-1] if head else head)
+    names = [n for n in names if len(n) >= 2 and not _NOT_A_NAME.search(n)]
     if not names:
         return None
     return max(names, key=len)

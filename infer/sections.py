@@ -48,6 +48,8 @@ def _increasing(cands: list[tuple[Span, int, float]]) -> list[tuple[Span, int, f
 
 
 _BOUNDARY = "\n。；！？:："
+_SUB_AFTER = re.compile(r"[(（]\s*[一二三四五六七八九十]\s*[)）]")
+_SUBHEADING = re.compile(r"\s*(?:[(（]\s*[一二三四五六七八九十]|[一二三四五六七八九十]\s*[)）])")
 _HEAD_PREFIX = re.compile(r"[一二三四五六]?\s*[、.．]?\s*[\u4e00-\u9fff]{0,10}")
 
 
@@ -72,7 +74,11 @@ def heading_spans(text: str, spans: list[Span]) -> list[Span]:
         prefix = text[back:start].lstrip()
         if prefix and _HEAD_PREFIX.fullmatch(prefix):
             start = start - len(prefix)
-        out.append(Span(start, s.end, "SECTION", s.score))
+        end = s.end
+        sub = _SUB_AFTER.search(text, start + 2, end)
+        if sub:  # 二、主动公开政府信息情况(一)主动公开…: the heading ends where a sub-heading begins
+            end = sub.start()
+        out.append(Span(start, end, "SECTION", s.score))
     return out
 
 
@@ -80,6 +86,8 @@ def heading_starts(text: str, spans: list[Span]) -> dict[int, Span]:
     """Section number → its heading span, misnumbered and duplicate headings left out."""
     cands = []
     for s in heading_spans(text, spans):
+        if _SUBHEADING.match(text[max(0, s.start - 1):s.end]):
+            continue  # （二）主动公开政府信息的主要类别: a numbered sub-heading, whatever its words say
         n, words = section_number(s.text(text))
         if n is not None:
             cands.append((s, n, words))

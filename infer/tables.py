@@ -562,7 +562,7 @@ def build_tables(text: str, spans: list[Span], template_name: str,
             if scores:
                 for key in keys:
                     confidence[key] = round(min(scores), 4)
-            if fill.status == "ambiguous" and row_key != "*":
+            if fill.status in ("ambiguous", "conflict") and row_key != "*":
                 pending.append((block, row_key, fill))
             if fill.status in _FLAGGED:
                 kind, why = _FLAGGED[fill.status]
@@ -577,10 +577,14 @@ def build_tables(text: str, spans: list[Span], template_name: str,
 
 
 def resolve_by_rules(text: str, template: Template, cells: dict[str, Number | None],
-                     pending: list[tuple[Block, str, RowFill]], limit: int = 64) -> list[tuple[Block, str, list]]:
+                     pending: list[tuple[Block, str, RowFill]], limit: int = 64,
+                     conflict_limit: int = 2000) -> list[tuple[Block, str, list]]:
     """Glued rows left ambiguous by their own identity, settled by the template's other rules (a column
     balance or result sum whose other cells are known): a row is taken when exactly one of its readings
-    breaks none of them. Repeats while rows get settled, since one settled row can settle another."""
+    breaks none of them. Repeats while rows get settled, since one settled row can settle another.
+
+    A row that breaks its own sum (status "conflict") is read from all its splits against the other
+    rules alone: the one split they allow is what was printed, and its own sum is then reported failing."""
     cells = dict(cells)
     settled = []
     progress = True
@@ -589,16 +593,30 @@ def resolve_by_rules(text: str, template: Template, cells: dict[str, Number | No
         for item in list(pending):
             block, row_key, fill = item
             keys = [block.key(row_key, c) for c in block.cols]
-            readings = search_fillings([s.text(text) for s in fill.spans], len(keys), identity_groups(block),
-                                       want=limit + 1)
-            if not readings or len(readings) > limit:
-                continue
+            texts = [s.text(text) for s in fill.spans]
             rules = [r for r in template.rules if set(r.keys) & set(keys)]
+            if fill.status == "conflict":
+                readings = search_fillings(texts, len(keys), (), want=conflict_limit + 1)
+                rules = [r for r in rules if not set(r.keys) <= set(keys)]  # its own sum fails anyway
+                if not readings or len(readings) > conflict_limit:
+                    continue
+            else:
+                readings = search_fillings(texts, len(keys), identity_groups(block), want=limit + 1)
+                if not readings or len(readings) > limit:
+                    continue
             fitting = []
+            failures = []
             for values in readings:
                 trial = {**cells, **dict(zip(keys, values))}
-                if all(check_rule(r, trial).status != "fail" for r in rules):
+                failures.append(sum(check_rule(r, trial).status == "fail" for r in rules))
+                if not failures[-1]:
                     fitting.append(values)
+            if fill.status == "conflict" and not fitting:
+                # A table that breaks its own sums may break another one too: take the split that breaks
+                # clearly fewer rules than every other (by two or more), or none.
+                ranked = sorted(range(len(readings)), key=failures.__getitem__)
+                if len(ranked) == 1 or failures[ranked[1]] - failures[ranked[0]] >= 2:
+                    fitting = [readings[ranked[0]]]
             if len(fitting) == 1:
                 cells.update(zip(keys, fitting[0]))
                 settled.append((block, row_key, fitting[0]))
@@ -609,6 +627,8 @@ def resolve_by_rules(text: str, template: Template, cells: dict[str, Number | No
 
 _FLAGGED = {
     "ambiguous": ("glued_ambiguous", "glued run with several splits that fit the row; cells left null"),
+    "conflict": ("glued_ambiguous", "glued run with several splits, none of which fits the row's own sum "
+                 "(the published row breaks it); cells left null"),
     "unsolved": ("glued_unsolved", "glued run that cannot fill the row"),
     "short": ("missing_values", "fewer values than columns; read left to right, the rest null"),
     "extra": ("extra_values", "more values than columns; the first ones are used"),

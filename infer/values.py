@@ -118,7 +118,7 @@ def _count_splits(digits: str, k: int) -> int:
 @dataclass(frozen=True)
 class RowSolution:
     values: list[Number | None]
-    status: str  # "direct" | "forced" | "solved" | "ambiguous" | "unsolved" | "short" | "extra"
+    status: str  # "direct" | "forced" | "solved" | "ambiguous" | "conflict" | "unsolved" | "short" | "extra"
     candidates: int = 1
 
 
@@ -231,7 +231,8 @@ def split_row(cell_texts: Sequence[str], ncols: int, groups: Sequence[int] = ())
 
     "direct": one span per cell. "forced": glued, but only one split exists (taken even if it breaks an
     identity: published numbers are reported as printed). "solved": several splits, exactly one satisfies
-    the identities of ``groups``. "ambiguous": several remain (all cells null). When nothing fills the
+    the identities of ``groups``. "ambiguous": several remain (all cells null); "conflict": several splits,
+    none of which satisfies the identities (a published row that breaks its own sum). When nothing fills the
     row exactly, the readable values are left-aligned and the status says why: "short" (fewer cells than
     columns: blanks), "extra" (more), "unsolved" (a glued run that cannot make the row).
     """
@@ -251,6 +252,8 @@ def split_row(cell_texts: Sequence[str], ncols: int, groups: Sequence[int] = ())
         good = search_fillings(cell_texts, ncols, groups)
         if good is not None and len(good) == 1:
             return RowSolution(good[0], "solved", n)
+        if good == []:  # the published row breaks its own sum: no split can satisfy it
+            return RowSolution([None] * ncols, "conflict", n)
     return RowSolution([None] * ncols, "ambiguous", n)
 
 

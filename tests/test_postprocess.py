@@ -279,3 +279,34 @@ def test_heading_pieces_are_joined_and_reach_back_to_the_line_start():
     found = heading_starts(text, spans)
     assert found[4].start == text.index("四、") and found[4].end == text.index("\n内容")
     assert found[5].start == text.index("、存在")
+
+
+def test_a_glued_row_that_breaks_its_own_sum_is_read_by_the_other_rules():
+    # （七）总计 printed as 191000019 reads 19,1,0,0,0,0,19 (19 + 1 ≠ 19: the published row is wrong);
+    # only that split matches the result rows above it, so it is taken and its own sum reported failing.
+    values = {"granted": ["6", "1", "0", "0", "0", "0", "7"], "partial": ["13", "0", "0", "0", "0", "0", "13"],
+              "total": ["191000019"]}
+    text, spans = doc("2019", requests_table("2019", values, " ", "\n"))
+    rec = build_record("x.txt", text, spans)
+    got = [rec.cells[f"requests/total/{c.key}"] for c in get_template("2019").block("requests").cols]
+    assert got == [19, 1, 0, 0, 0, 0, 19]
+    status = {ch.id: ch.status for ch in rec.checks}
+    assert status["requests.row_sum/total"] == "fail" and status["requests.result_sum/natural"] == "pass"
+    # Nothing else to go by: the row stays null, with a flag that says the row breaks its own sum.
+    text, spans = doc("2019", requests_table("2019", {"granted": ["191000019"]}, " ", "\n"))
+    rec = build_record("x.txt", text, spans)
+    assert rec.cells["requests/granted/natural"] is None
+    assert any("own sum" in f.detail for f in rec.flags if "requests/granted/natural" in f.keys)
+
+
+def test_sub_headings_in_parentheses_are_not_sections_and_chrome_is_not_the_agency():
+    from nianbao.infer.meta import agency
+    from nianbao.infer.sections import heading_starts
+
+    text, spans = markup("[[SECTION:一、总体情况]]正文61条。二、主动公开政府信息情况(一)数量……"
+                         "18651.06 ([[SECTION:二)主动公开政府信息的主要类别]]正文。[[SECTION:三、收到和处理政府信息公开申请情况]]")
+    found = heading_starts(text, spans)
+    assert found[2].start == text.index("二、主动")
+    text, spans = markup("当前位置： 首页政务公开[[TITLE:某某局政府信息公开年报 某某县某某局2022年度政府信息公开工作年度报告]]"
+                         "\n正文\n[[AGENCY:某某局]]\n")
+    assert agency(text, spans) == "某某县某某局"
