@@ -1,6 +1,6 @@
 """Benchmark `extract` on 2 cores: documents per second and peak memory, model and post-processing apart.
 
-    python benchmarks/extract_speed.py [--model DIR] [--docs 200] [--threads 2]
+    python benchmarks/extract_speed.py [--model DIR] [--docs 200] [--threads 2] [--precision auto,fp32]
 
 Documents: a fixed set of synthetic reports (seed 7) cut or padded to about 6,000 characters.
 """
@@ -19,12 +19,14 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=200)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--batch-docs", type=int, default=8, help="documents tagged per model call")
+    ap.add_argument("--precision", default="auto,fp32,bf16,int8",
+                    help="comma-separated tagger precisions to measure (auto is what `extract` uses)")
     args = ap.parse_args()
 
     import torch
 
     from nianbao.infer.pipeline import build_record
-    from nianbao.infer.tagger import Tagger
+    from nianbao.infer.tagger import Tagger, inference_precision
     from nianbao.train.synth import generate_corpus
 
     torch.set_num_threads(args.threads)
@@ -33,26 +35,27 @@ def main() -> None:
     # Synthetic reports run ~3,000 characters; join each with the next and cut to the ~6,000 of a long one.
     texts = [(raw[i] + "\n" + raw[(i + 1) % len(raw)])[:6000] for i in range(len(raw))]
     chars = sum(len(t) for t in texts)
-    tagger = Tagger.load(args.model)
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-    t0 = time.perf_counter()
-    all_spans = []
-    for i in range(0, len(texts), args.batch_docs):
-        all_spans += tagger.predict_many(texts[i:i + args.batch_docs])
-    t1 = time.perf_counter()
-    for i, (text, spans) in enumerate(zip(texts, all_spans)):
-        build_record(f"doc{i}.txt", text, spans)
-    t2 = time.perf_counter()
-
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    n = len(texts)
-    print(f"documents            {n} (mean {chars / n:,.0f} characters)")
-    print(f"threads              {args.threads}")
-    print(f"model                {t1 - t0:7.2f} s   {n / (t1 - t0):7.1f} docs/s   {chars / (t1 - t0):,.0f} chars/s")
-    print(f"post-processing      {t2 - t1:7.2f} s   {n / (t2 - t1):7.1f} docs/s")
-    print(f"end to end           {t2 - t0:7.2f} s   {n / (t2 - t0):7.1f} docs/s")
-    print(f"peak memory (RSS)    {peak:,.0f} MB (after loading the model: {rss_before:,.0f} MB)")
+    for precision in args.precision.split(","):
+        tagger = Tagger.load(args.model, precision=precision)
+        tagger.predict_many(texts[:2])  # warm-up: the first call pays for lazy initialisation
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        t0 = time.perf_counter()
+        all_spans = []
+        for i in range(0, len(texts), args.batch_docs):
+            all_spans += tagger.predict_many(texts[i:i + args.batch_docs])
+        t1 = time.perf_counter()
+        for i, (text, spans) in enumerate(zip(texts, all_spans)):
+            build_record(f"doc{i}.txt", text, spans)
+        t2 = time.perf_counter()
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        n = len(texts)
+        shown = f"{precision} ({inference_precision()})" if precision == "auto" else precision
+        print(f"precision            {shown}")
+        print(f"documents            {n} (mean {chars / n:,.0f} characters), threads {args.threads}")
+        print(f"model                {t1 - t0:7.2f} s   {n / (t1 - t0):7.1f} docs/s   {chars / (t1 - t0):,.0f} chars/s")
+        print(f"post-processing      {t2 - t1:7.2f} s   {n / (t2 - t1):7.1f} docs/s")
+        print(f"end to end           {t2 - t0:7.2f} s   {n / (t2 - t0):7.1f} docs/s")
+        print(f"peak memory (RSS)    {peak:,.0f} MB (after loading the model: {rss_before:,.0f} MB)\n")
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=101)
     ap.add_argument("--model", type=Path, default=None, help="tag with this model instead of gold spans")
     ap.add_argument("--json", type=Path, default=None, help="also write the scores here")
+    ap.add_argument("--precision", default="auto", help="tagger arithmetic: auto, fp32, bf16 or int8")
     args = ap.parse_args()
 
     from nianbao.train.synth import generate_corpus
@@ -50,7 +51,7 @@ def main() -> None:
     if args.model is not None:
         from nianbao.infer.tagger import Tagger
 
-        tagger = Tagger.load(args.model)
+        tagger = Tagger.load(args.model, precision=args.precision)
     golds, records, glued = [], [], Counter()
     for doc in track(test, description="scoring", transient=True):
         gold = json.loads(doc["gold"])

@@ -129,26 +129,26 @@ def extract_one(path: Path, source: SpanSource) -> Record:
         return Record.failed(path.name, "error", f"{type(e).__name__}: {e}")
 
 
-def default_source(model_dir: Path | None) -> SpanSource:
+def default_source(model_dir: Path | None, precision: str = "auto") -> SpanSource:
     from transformers.utils import logging as hf_logging
 
     from .tagger import Tagger  # imported late: torch is slow to import
 
     hf_logging.disable_progress_bar()  # our own progress bar is the one to show
 
-    tagger = Tagger.load(model_dir)
+    tagger = Tagger.load(model_dir, precision=precision)
     return lambda doc, text: tagger.predict(text)
 
 
 def extract_paths(paths: list[Path], output: Path, spans_dir: Path | None = None,
-                  model_dir: Path | None = None, progress: bool = True) -> Counter:
+                  model_dir: Path | None = None, progress: bool = True, precision: str = "auto") -> Counter:
     """Write one JSON line per input file to ``output``; returns the count of records by status."""
     from rich.progress import Progress
 
     if spans_dir is not None and not spans_dir.is_dir():
         raise FileNotFoundError(f"--spans {spans_dir} is not a folder")
     files = list(iter_inputs(paths))
-    source = span_file_source(spans_dir) if spans_dir is not None else default_source(model_dir)
+    source = span_file_source(spans_dir) if spans_dir is not None else default_source(model_dir, precision)
     counts: Counter = Counter()
     output.parent.mkdir(parents=True, exist_ok=True)
     with output.open("w", encoding="utf-8") as out, Progress(disable=not progress, transient=True) as bar:

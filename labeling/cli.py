@@ -81,7 +81,7 @@ def push(
     try:
         client = _client(url, api_key)
         project_id = require_project(client, project)
-        tagger = Tagger.load(model)
+        tagger = Tagger.load(model, precision="auto")  # pre-annotations as `extract` would tag
         with Progress(transient=True, console=err) as bar:
             task = bar.add_task("scoring the pool", total=None)
             report = do_push(client, project_id, pool, tagger, k, strategy=strategy, seed=seed,
@@ -149,7 +149,7 @@ def round_(
         return out
 
     result = run_round(next_round_dir(rounds), model, annotations, train_fn,
-                       lambda m: score_model(Tagger.load(m), test))
+                       lambda m: score_model(Tagger.load(m, precision="auto"), test))
     Console().print(result.table())
     err.print(f"written to {result.round_dir}")
 

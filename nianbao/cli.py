@@ -38,6 +38,8 @@ def extract(
     spans: Optional[Path] = typer.Option(None, "--spans", help="Folder of span files (<doc stem>.json, Label Studio "
                                          "tasks) to use instead of the tagger, e.g. hand-checked gold spans."),
     model: Optional[Path] = typer.Option(None, "--model", help="Tagger model folder (default: the shipped model)."),
+    precision: str = typer.Option("auto", "--precision", help="Tagger arithmetic: auto (bf16 where the CPU "
+                                  "has it natively, else int8), fp32, bf16 or int8."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress bar."),
 ) -> None:
     """Extract one record per input report (see ../shared/spec/README.md for the record).
@@ -48,7 +50,8 @@ def extract(
     from nianbao.infer.pipeline import extract_paths
 
     try:
-        counts = extract_paths(paths, output, spans_dir=spans, model_dir=model, progress=not quiet)
+        counts = extract_paths(paths, output, spans_dir=spans, model_dir=model, progress=not quiet,
+                               precision=precision)
     except (FileNotFoundError, ValueError) as e:
         fail(str(e))
     summary = ", ".join(f"{v} {k}" for k, v in counts.items())

@@ -117,3 +117,31 @@ def test_windows_cover_everything_and_merge_by_centrality():
     merged = merge_windows(1000, starts, 256, scores)
     assert merged[0, 0] == 0 and merged[-1, 0] == len(starts) - 1
     assert merged[300, 0] == 1  # position 300 is central in window 1 (192..448), at the edge of window 0
+
+
+def test_viterbi_skipping_sure_o_stretches_finds_the_same_path():
+    from nianbao.infer.tagger import viterbi_between_sure_o
+
+    rng = np.random.default_rng(3)
+    tags = list(BIO_TAGS)
+    allowed = allowed_transitions(tags)
+    start_ok = np.array([not t.startswith("I-") for t in tags])
+    for _ in range(20):
+        probs = rng.dirichlet(np.full(len(tags), 0.3), size=300).astype(np.float32)
+        sure = rng.random(300) < 0.6  # prose: the model is sure these are O
+        probs[sure] = 1e-6
+        probs[sure, 0] = 1.0
+        assert np.array_equal(viterbi_between_sure_o(probs, 0, allowed, start_ok),
+                              viterbi(np.log(probs + 1e-9), allowed, start_ok))
+
+
+def test_inference_precisions_load_and_tag_alike():
+    sample = (ROOT.parent / "shared" / "seeds" / "002_989b98ff59a8029b.txt")
+    text = sample.read_text(encoding="utf-8") if sample.exists() else "一、总体情况\n规章\t0\t0\t0\n" * 50
+    key = lambda spans: {(s.start, s.end, s.label) for s in spans}  # noqa: E731
+    ref = key(Tagger.load(None).predict(text))
+    for precision in ("bf16", "int8", "auto"):
+        got = key(Tagger.load(None, precision=precision).predict(text))
+        assert len(got & ref) >= 0.99 * len(ref), precision
+    with pytest.raises(ValueError):
+        Tagger.load(None, precision="fp8")
