@@ -380,15 +380,39 @@ def value_groups(text: str, values: list[Span], items: list[tuple[Span, RowMatch
     return groups
 
 
-def grid_rows(groups: list[list[Span]], ncols: int) -> list[list[Span]]:
+def _is_column_block(text: str, run: list[list[Span]], ncols: int, row_sums: bool) -> bool:
+    """Are these ``ncols`` groups of k values each (k > 1) k rows printed column by column?
+
+    Yes when k differs from ``ncols`` (each group then cannot be a row). When k equals it, a block of
+    rows printed line by line looks the same; rows whose last cell is the sum of the others (``row_sums``:
+    the requests table's 总计) tell which reading it is: the one under which more rows add up."""
+    k = len(run[0])
+    if not (k > 1 and len(run) == ncols and all(len(g) == k for g in run)):
+        return False
+    if k != ncols:
+        return True
+    if not row_sums:
+        return False
+    parsed = [[parse_value(v.text(text)) for v in g] for g in run]
+    if any(p is None or p.value is None for g in parsed for p in g):
+        return False
+    grid_ = [[p.value for p in g] for g in parsed]  # type: ignore[union-attr]
+
+    def adding_up(rows: list[list]) -> int:
+        return sum(1 for r in rows if sum(r[:-1]) == r[-1])
+
+    return adding_up([list(col) for col in zip(*grid_)]) > adding_up(grid_)
+
+
+def grid_rows(groups: list[list[Span]], ncols: int, text: str = "", row_sums: bool = False) -> list[list[Span]]:
     """Lay value groups out as rows: ``ncols`` groups of equal size k > 1 in a row are k rows printed
-    column by column; any other group is read row by row."""
+    column by column (see :func:`_is_column_block`); any other group is read row by row."""
     flat: list[Span] = []
     i = 0
     while i < len(groups):
         k = len(groups[i])
         run = groups[i:i + ncols]
-        if 1 < k != ncols and len(run) == ncols and all(len(g) == k for g in run):
+        if _is_column_block(text, run, ncols, row_sums):
             for r in range(k):
                 flat.extend(g[r] for g in run)
             i += ncols
@@ -430,7 +454,7 @@ def grid(text: str, region: Region) -> dict[str, RowFill] | None:
         return None
     if any(parse_value(v.text(text)) is None for v in values):
         return None
-    rows = grid_rows(value_groups(text, values, region.items), ncols)
+    rows = grid_rows(value_groups(text, values, region.items), ncols, text, block.table == "requests")
     fills = {}
     for key, spans in zip(rows_in_order, rows):
         if key in leaf:
@@ -438,7 +462,8 @@ def grid(text: str, region: Region) -> dict[str, RowFill] | None:
     return fills
 
 
-def row_units(groups: list[list[Span]], ncols: int) -> list[tuple[str, list[Span]]] | None:
+def row_units(groups: list[list[Span]], ncols: int, text: str = "",
+              row_sums: bool = False) -> list[tuple[str, list[Span]]] | None:
     """Cut a region's value groups into printed rows, in reading order: ``("row", spans)`` for a row
     printed row by row (its cells one per line, or all on one line), ``("column", spans)`` for each row
     of a block printed column by column (``ncols`` groups of equal size k > 1: k rows). A row cut short
@@ -455,7 +480,7 @@ def row_units(groups: list[list[Span]], ncols: int) -> list[tuple[str, list[Span
     while i < len(groups):
         k = len(groups[i])
         run = groups[i:i + ncols]
-        if 1 < k != ncols and len(run) == ncols and all(len(g) == k for g in run):
+        if _is_column_block(text, run, ncols, row_sums):
             flush()
             units.extend(("column", [g[r] for g in run]) for r in range(k))
             i += ncols
@@ -486,7 +511,7 @@ def aligned(text: str, region: Region) -> tuple[dict[str, RowFill], list[Flag]] 
     block = region.block
     ncols = len(block.cols)
     leaf = _leaf_rows(block)
-    units = row_units(value_groups(text, region.values, region.items), ncols)
+    units = row_units(value_groups(text, region.values, region.items), ncols, text, block.table == "requests")
     if not units:
         return None
     labels = sorted((s, m) for s, m in region.items if s.label != "VALUE" and m is not None)

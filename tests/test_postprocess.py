@@ -128,12 +128,14 @@ def test_lost_row_label_filled_by_position_and_values_before_labels():
     assert c["active/licensing/prev_items"] is None  # not in the text: null, never a guess
 
 
-def test_pdf_column_blocks_are_read_as_columns():
-    # Rows 一 and 二 printed row by row, then the ten rows (三)1 … (四)2 printed column by column,
-    # their labels in a bunch after the numbers.
+@pytest.mark.parametrize("n_col_major", [10, 7])
+def test_pdf_column_blocks_are_read_as_columns(n_col_major):
+    # Rows 一 and 二 printed row by row, then the rows from (三)1 on printed column by column, their
+    # labels in a bunch after the numbers. Seven rows of seven columns look like seven rows printed row by
+    # row: the row sums (总计 = the six applicant columns) tell the two apart.
     t = get_template("2019").block("requests")
     order = [r.key for r in t.rows]
-    col_major = order[4:14]
+    col_major = order[4:4 + n_col_major]
     vals = {r: [str((i + 1) * (j + 1) % 5) for j in range(6)] for i, r in enumerate(order)}
     for r in vals:
         vals[r].append(str(sum(int(x) for x in vals[r])))
@@ -145,7 +147,7 @@ def test_pdf_column_blocks_are_read_as_columns():
     for c in range(7):
         parts += ["\n".join(V(vals[r][c]) for r in col_major), "\n\n"]
     parts += [R(next(x for x in t.rows if x.key == r).labels[0]) + "\n" for r in col_major]
-    for r in order[14:]:
+    for r in order[4 + n_col_major:]:
         label = next(x for x in t.rows if x.key == r).labels[0]
         parts += ["\n", R(label), "\n\n", "\n\n".join(V(v) for v in vals[r]), "\n\n"]
     text, spans = doc("2019", "".join(parts))
