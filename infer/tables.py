@@ -193,7 +193,11 @@ def delimited_columns(text: str, anchor_end: int | None, values: list[Span], nco
         return line_columns(gaps, ncols)
     cols, col = [], -1
     for i, gap in enumerate(gaps):
-        if "|" in gap:
+        if "|" in gap and "\n" not in gap:  # a markdown row: ``| 行政许可 |  | 0 |``, a blank per extra |
+            step = gap.count("|")
+        elif "|" in gap and i == 0 and gap[gap.rfind("\n") + 1:].lstrip().startswith("|"):
+            step = gap[gap.rfind("\n") + 1:].count("|")  # the row's values start a markdown line
+        elif "|" in gap:
             blanks = sum(1 for line in gap.split("\n")[1:-1] if line.strip() == "|")
             step = 1 + blanks
         elif i == 0 and "\n" in gap:  # the row starts a line: its first cell has no delimiter before it

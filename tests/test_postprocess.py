@@ -312,3 +312,16 @@ def test_sub_headings_in_parentheses_are_not_sections_and_chrome_is_not_the_agen
     text, spans = markup("当前位置： 首页政务公开[[TITLE:某某局政府信息公开年报 某某县某某局2022年度政府信息公开工作年度报告]]"
                          "\n正文\n[[AGENCY:某某局]]\n")
     assert agency(text, spans) == "某某县某某局"
+
+
+def test_markdown_rows_keep_blank_cells_in_their_columns():
+    active = ("| [[TABLE_TITLE:第二十条第（五）项]] |\n| --- | --- | --- | --- |\n| " + H("信息内容") + " | "
+              + H("上一年项目数量") + " | " + H("本年增/减") + " | " + H("处理决定数量") + " |\n| " + R("行政许可")
+              + " |  | " + V("0") + " | " + V("16262") + " |\n")
+    review = ("| " + H("行政复议") + " |  |  |  |  | " + H("行政诉讼") + " |\n| --- | --- |\n| " + H("总计") + " |\n"
+              + "|  |  |  |  |  | " + " | ".join(V(x) for x in "0305800000") + " |\n")
+    text, spans = doc("2019", requests_table("2019", {}, " ", "\n"), active=active, review=review)
+    c = build_record("x.txt", text, spans).cells
+    assert [c[f"active/licensing/{k}"] for k in ("prev_items", "change", "decisions")] == [None, 0, 16262]
+    assert [c[f"review/reconsideration/{k}"] for k in ("upheld", "total")] == [None, None]
+    assert [c[f"review/litigation_direct/{k}"] for k in ("upheld", "corrected", "pending", "total")] == [0, 3, 5, 8]
