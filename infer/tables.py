@@ -595,13 +595,15 @@ def build_tables(text: str, spans: list[Span], template_name: str,
                 pending.append((block, row_key, fill))
             if fill.status in _FLAGGED:
                 kind, why = _FLAGGED[fill.status]
-                flags.append(Flag(kind, list(keys), f"{why}: {' | '.join(s.text(text) for s in fill.spans)}"))
+                undecided = [k for k, v in zip(keys, fill.values) if v is None] \
+                    if fill.status in ("ambiguous", "conflict") else list(keys)
+                flags.append(Flag(kind, undecided, f"{why}: {' | '.join(s.text(text) for s in fill.spans)}"))
         _declared_units(template, block, region, units)
     for block, row_key, values in resolve_by_rules(text, template, cells, pending):
         keys = [block.key(row_key, c) for c in block.cols]
         cells.update(zip(keys, values))
         tables_status[f"{block.id}/{row_key}"] = "solved"
-        flags = [f for f in flags if f.keys != keys]
+        flags = [f for f in flags if not (f.kind == "glued_ambiguous" and set(f.keys) <= set(keys))]
     return Tables(cells, units, confidence, flags, tables_status), regions
 
 
@@ -655,9 +657,10 @@ def resolve_by_rules(text: str, template: Template, cells: dict[str, Number | No
 
 
 _FLAGGED = {
-    "ambiguous": ("glued_ambiguous", "glued run with several splits that fit the row; cells left null"),
+    "ambiguous": ("glued_ambiguous", "glued run with several splits that fit the row; the cells they "
+                  "disagree on left null"),
     "conflict": ("glued_ambiguous", "glued run with several splits, none of which fits the row's own sum "
-                 "(the published row breaks it); cells left null"),
+                 "(the published row breaks it); the cells they disagree on left null"),
     "unsolved": ("glued_unsolved", "glued run that cannot fill the row"),
     "short": ("missing_values", "fewer values than columns; read left to right, the rest null"),
     "extra": ("extra_values", "more values than columns; the first ones are used"),

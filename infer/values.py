@@ -248,13 +248,25 @@ def split_row(cell_texts: Sequence[str], ncols: int, groups: Sequence[int] = ())
         return RowSolution(_left_aligned(cell_texts, ncols), status, 0)
     if n == 1:
         return RowSolution(search_fillings(cell_texts, ncols, want=1)[0], "forced")  # type: ignore[index]
+    fitting: Sequence[int] = ()
     if groups:
         good = search_fillings(cell_texts, ncols, groups)
         if good is not None and len(good) == 1:
             return RowSolution(good[0], "solved", n)
         if good == []:  # the published row breaks its own sum: no split can satisfy it
-            return RowSolution([None] * ncols, "conflict", n)
-    return RowSolution([None] * ncols, "ambiguous", n)
+            return RowSolution(agreed(cell_texts, ncols), "conflict", n)
+        fitting = groups
+    return RowSolution(agreed(cell_texts, ncols, fitting), "ambiguous", n)
+
+
+def agreed(cell_texts: Sequence[str], ncols: int, groups: Sequence[int] = (), limit: int = 256) -> list[Number | None]:
+    """The cells every reading of an ambiguous row gives the same value (``4747 | 47`` over three cells:
+    47,47,47 / 474,7,47 / 4,747,47 all end in 47): those the text determines; the others None."""
+    readings = search_fillings(cell_texts, ncols, groups, want=limit)
+    if not readings or len(readings) >= limit:
+        return [None] * ncols
+    return [r[0][i] if all(x[i] == readings[0][i] for x in readings) else None
+            for r in [readings] for i in range(ncols)]
 
 
 def _left_aligned(cell_texts: Sequence[str], ncols: int) -> list[Number | None]:

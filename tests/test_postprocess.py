@@ -325,3 +325,9 @@ def test_markdown_rows_keep_blank_cells_in_their_columns():
     assert [c[f"active/licensing/{k}"] for k in ("prev_items", "change", "decisions")] == [None, 0, 16262]
     assert [c[f"review/reconsideration/{k}"] for k in ("upheld", "total")] == [None, None]
     assert [c[f"review/litigation_direct/{k}"] for k in ("upheld", "corrected", "pending", "total")] == [0, 3, 5, 8]
+
+
+def test_cells_every_reading_of_an_ambiguous_run_agrees_on_are_kept():
+    sol = split_row(["1212", "5"], 3)  # 12,12,5 / 121,2,5 / 1,212,5
+    assert sol.status == "ambiguous" and sol.values == [None, None, 5]
+    assert split_row(["2433"], 3).values == [None, None, None]  # 2,4,33 / 2,43,3 / 24,3,3
