@@ -466,8 +466,8 @@ def grid(text: str, region: Region) -> dict[str, RowFill] | None:
     return fills
 
 
-def row_units(groups: list[list[Span]], ncols: int, text: str = "",
-              row_sums: bool = False) -> list[tuple[str, list[Span]]] | None:
+def row_units(groups: list[list[Span]], ncols: int, text: str = "", row_sums: bool = False,
+              label_starts: list[int] | None = None) -> list[tuple[str, list[Span]]] | None:
     """Cut a region's value groups into printed rows, in reading order: ``("row", spans)`` for a row
     printed row by row (its cells one per line, or all on one line), ``("column", spans)`` for each row
     of a block printed column by column (``ncols`` groups of equal size k > 1: k rows). A row cut short
@@ -490,6 +490,9 @@ def row_units(groups: list[list[Span]], ncols: int, text: str = "",
             i += ncols
             continue
         if k == 1:
+            if pending and label_starts and \
+                    bisect.bisect_left(label_starts, groups[i][0].start) > bisect.bisect_left(label_starts, pending[-1].end):
+                flush()  # a row label in between: the row before it stopped short (blank cells)
             pending.extend(groups[i])
             if len(pending) == ncols:
                 flush()
@@ -515,10 +518,11 @@ def aligned(text: str, region: Region) -> tuple[dict[str, RowFill], list[Flag]] 
     block = region.block
     ncols = len(block.cols)
     leaf = _leaf_rows(block)
-    units = row_units(value_groups(text, region.values, region.items), ncols, text, block.table == "requests")
+    labels = sorted((s, m) for s, m in region.items if s.label != "VALUE" and m is not None)
+    units = row_units(value_groups(text, region.values, region.items), ncols, text, block.table == "requests",
+                      sorted(s.start for s, _ in region.items if s.label != "VALUE"))
     if not units:
         return None
-    labels = sorted((s, m) for s, m in region.items if s.label != "VALUE" and m is not None)
     label_ends = [s.end for s, _ in labels]
     anchors: list[int | None] = []
     for kind, spans in units:

@@ -179,12 +179,13 @@ def test_pdf_column_blocks_with_a_blank_row_follow_the_template_order():
     for r in vals:
         vals[r].append(str(sum(int(x) for x in vals[r])))
     vals["total"] = [None] * 7
+    vals["granted"][5] = None  # a blank cell: an empty line in the row's rhythm
 
     def columns(rows):
         return ["\n".join(V(vals[r][c]) for r in rows) + "\n\n" for c in range(7)]
 
     def row(r):
-        return [R(label[r]), "\n\n"] + [V(v) + "\n\n" for v in vals[r] if v is not None]
+        return [R(label[r]), "\n\n"] + [V(v) + "\n\n" if v is not None else "\n\n" for v in vals[r]]
 
     parts = [H("自然人"), "\n\n"] + columns(order[:2]) + [R(label[r]) + "\n" for r in order[:2]]
     parts += row("granted") + row("partial") + columns(order[4:12]) + [R(label[r]) + "\n" for r in order[4:12]]
