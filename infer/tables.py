@@ -306,6 +306,7 @@ def label_anchored(text: str, region: Region) -> tuple[dict[str, RowFill], list[
         for seg, vals in zip(labelled, runs):
             seg.values = vals
         lead = Segment(None, None)
+    _first_rows_of_headings(block, labelled)
     rows: dict[str, list[tuple[Segment, list[Span]]]] = {}
     for seg in labelled:
         if seg.row in order:
@@ -348,6 +349,21 @@ def label_anchored(text: str, region: Region) -> tuple[dict[str, RowFill], list[
         if vals:
             fills[r] = fill_row(text, block, vals, seg.label_end)
     return fills, flags
+
+
+def _first_rows_of_headings(block: Block, labelled: list[Segment]) -> None:
+    """A heading row followed by one row of values and then its second sub-row (``（三）不予公开`` 0 0 0 0 0 0 0
+    ``2.其他法律行政法规禁止公开``): the values are the first sub-row's, whose label was lost."""
+    order = _leaf_rows(block)
+    present = {seg.row for seg in labelled}
+    for seg, nxt in zip(labelled, labelled[1:]):
+        if not (seg.row or "").startswith("group:") or not 0 < len(seg.values) <= len(block.cols):
+            continue
+        subs = [r.key for r in block.rows if r.parent == seg.row[len("group:"):]]
+        if len(subs) > 1 and subs[0] not in present and nxt.row == subs[1] and \
+                order.index(subs[1]) == order.index(subs[0]) + 1:
+            seg.row = subs[0]
+            present.add(subs[0])
 
 
 def _spread(lead: Segment, unlabelled: list[str], block: Block, rows: dict, flags: list[Flag]) -> None:

@@ -332,3 +332,16 @@ def test_cells_every_reading_of_an_ambiguous_run_agrees_on_are_kept():
     sol = split_row(["1212", "5"], 3)  # 12,12,5 / 121,2,5 / 1,212,5
     assert sol.status == "ambiguous" and sol.values == [None, None, 5]
     assert split_row(["2433"], 3).values == [None, None, None]  # 2,4,33 / 2,43,3 / 24,3,3
+
+
+def test_values_after_a_heading_row_are_its_first_sub_row_whose_label_was_lost():
+    block = get_template("2019").block("requests")
+    first = next(r for r in block.rows if r.key == "denied.state_secret")
+    values = {"denied.state_secret": ["1", "0", "0", "0", "0", "0", "1"],
+              "carried_forward": ["0", "0", "0", "0", "0", "0", None]}  # the table is not a full grid
+    req = requests_table("2019", values, "\n", "\n").replace(R(first.labels[0]) + "\n", "")
+    text, spans = doc("2019", req)
+    rec = build_record("x.txt", text, spans)
+    got = [rec.cells[f"requests/denied.state_secret/{c.key}"] for c in block.cols]
+    assert got == [1, 0, 0, 0, 0, 0, 1]
+    assert not any(f.kind == "values_without_row" for f in rec.flags)
