@@ -8,8 +8,10 @@ from nianbao.spans import Span
 from nianbao.template import fold
 
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*度?")
-_REPORT_PHRASE = re.compile(r"((?:19|20)\d{2})\s*年\s*度?\s*(?:政府|政务)?信息公开(?:工作)?年度?报告")
-_PERIOD = re.compile(r"自\s*((?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日?\s*(?:起)?\s*至\s*\1\s*年\s*12\s*月\s*31")
+_REPORT_PHRASE = re.compile(r"((?:19|20)\d{2})\s*年\s*度?\s*(?:政府|政务)?信息公开(?:工作)?(?:情况)?(?:年度)?报告")
+_PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日?\s*(?:起)?\s*(?:至|到|—|-|－|~)\s*\1\s*年\s*12\s*月\s*31")
+# The overview's opening words: 一、总体情况 2020年，我局…
+_OVERVIEW_YEAR = re.compile(r"[一1][、.．]\s*(?:总体|总述|概述|概况)[^\n。]{0,6}?\s*((?:19|20)\d{2})\s*年\s*(?:度)?\s*[，,以来]")
 _AGENCY_TAIL = re.compile(r"[\s,，:：]*(关于)?[\s,，:：]*$")
 _NOT_A_NAME = re.compile(r"信息公开|年报|报告|当前位置|首页")
 
@@ -22,7 +24,8 @@ def report_year(text: str, spans: list[Span]) -> int | None:
             if m:
                 return int(m.group(1))
     head = fold(text[:3000])
-    m = _REPORT_PHRASE.search(head) or _PERIOD.search(head)  # or its statistics period 自X年1月1日起至X年12月31日
+    # or its statistics period (自X年1月1日起至X年12月31日), or the year the overview opens with
+    m = _REPORT_PHRASE.search(head) or _PERIOD.search(head) or _OVERVIEW_YEAR.search(head)
     return int(m.group(1)) if m else None
 
 

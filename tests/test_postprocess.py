@@ -345,3 +345,15 @@ def test_values_after_a_heading_row_are_its_first_sub_row_whose_label_was_lost()
     got = [rec.cells[f"requests/denied.state_secret/{c.key}"] for c in block.cols]
     assert got == [1, 0, 0, 0, 0, 0, 1]
     assert not any(f.kind == "values_without_row" for f in rec.flags)
+
+
+@pytest.mark.parametrize("text, year", [
+    ("现将双田县人民政府2019年度政府信息公开工作情况报告如下。", 2019),
+    ("本報告所列數據統計時限爲2024年01月01日至2024年12月31日。", 2024),
+    ("一、总体情况\n2020年，在市政府办公室的正确领导下，我区……", 2020),
+    ("一、总体情况\n一是做好政策解读。2020年2月26日，……", None),  # a date in the text is not the year reported
+])
+def test_report_year_without_a_title(text, year):
+    from nianbao.infer.meta import report_year
+
+    assert report_year(text, []) == year
