@@ -3,7 +3,8 @@
     python -m nianbao.eval.active_learning --model models/default --rounds 3 --k 10 --out eval/active_learning
 
 From the same start model, each strategy runs ``rounds`` rounds: pick ``k`` documents from an unlabeled
-synthetic pool (uncertainty: `nianbao.labeling.select`; random: a seeded draw), "annotate" them with their
+synthetic pool (by default drawn like the held-out test split, as a real scrape differs from the training
+data; another seed than the test set) (uncertainty: `nianbao.labeling.select`; random: a seeded draw), "annotate" them with their
 synthetic gold spans (the simulated annotator), fine-tune on everything annotated so far, and score cell
 accuracy on a fixed held-out synthetic test set. Writes a Markdown table and JSON to ``--out``.
 """
@@ -41,6 +42,9 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--epochs", type=int, default=2, help="fine-tuning epochs per round")
     ap.add_argument("--replay", type=int, default=60, help="synthetic documents mixed into each fine-tune")
+    ap.add_argument("--pool-kind", choices=("held-out", "training"), default="held-out",
+                    help="draw the pool like the held-out test split (damage and value ranges the model was "
+                         "not trained on, as a real scrape is) or like the training split")
     ap.add_argument("--seed", type=int, default=29)
     ap.add_argument("--out", type=Path, default=Path("runs/active_learning"))
     args = ap.parse_args()
@@ -52,7 +56,9 @@ def main() -> None:
     from nianbao.train.trainer import fine_tune
 
     console = Console()
-    pool_ds = generate_corpus(args.pool, seed=args.seed, test_share=0.0, validation_share=0.0)["train"]
+    held_out = args.pool_kind == "held-out"
+    pool_ds = generate_corpus(args.pool, seed=args.seed, test_share=1.0 if held_out else 0.0,
+                              validation_share=0.0)["test" if held_out else "train"]
     pool = {d["id"]: d for d in pool_ds}
     test = list(generate_corpus(args.test, seed=args.seed + 1, test_share=1.0, validation_share=0.0)["test"])
     args.out.mkdir(parents=True, exist_ok=True)
@@ -80,11 +86,12 @@ def main() -> None:
             rows.append({"round": r, "annotated": len(annotated), **scores_r})
             console.print(f"{strategy} round {r}: {scores_r}")
         curves[strategy] = rows
-    table = ["| round | annotated | uncertainty cells | random cells | uncertainty non-zero | random non-zero |",
-             "|---|---|---|---|---|---|"]
+    table = ["| round | annotated | uncertainty cells | random cells | uncertainty non-zero | random non-zero | "
+             "uncertainty docs exact | random docs exact |",
+             "|---|---|---|---|---|---|---|---|"]
     for u, rnd in zip(curves["uncertainty"], curves["random"]):
         table.append(f"| {u['round']} | {u['annotated']} | {u['cells']:.4f} | {rnd['cells']:.4f} | "
-                     f"{u['nonzero']:.4f} | {rnd['nonzero']:.4f} |")
+                     f"{u['nonzero']:.4f} | {rnd['nonzero']:.4f} | {u['exact']:.3f} | {rnd['exact']:.3f} |")
     text = "\n".join(table) + "\n"
     (args.out / "curve.md").write_text(text, encoding="utf-8")
     (args.out / "curve.json").write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()},
