@@ -522,15 +522,15 @@ def row_units(groups: list[list[Span]], ncols: int, text: str = "", row_sums: bo
     return units
 
 
-def aligned(text: str, region: Region) -> tuple[dict[str, RowFill], list[Flag]] | None:
+def aligned(text: str, region: Region) -> dict[str, RowFill] | None:
     """Rows of PDF text where some row ranges come out column by column with their labels bunched
     elsewhere, and some rows are blank.
 
     The printed rows keep the template's order whatever happens to the labels. A row printed row by row
     right after its own label is an anchor; the printed rows between two anchors fill the template rows
-    between them in order. A stretch whose count of printed rows differs from its count of template rows
-    is left null with a flag (unless it holds no printed row at all: then those rows are blank). None when
-    the values cannot be cut into rows or the anchors are out of order."""
+    between them in order; a stretch with no printed row at all is blank. None when the values cannot be
+    cut into rows, the anchors are out of order, or a stretch's count of printed rows differs from its
+    count of template rows (then nothing says which rows are blank)."""
     block = region.block
     ncols = len(block.cols)
     leaf = _leaf_rows(block)
@@ -552,7 +552,6 @@ def aligned(text: str, region: Region) -> tuple[dict[str, RowFill], list[Flag]] 
     if any(a2 <= a1 or u2 - u1 > a2 - a1 for (u1, a1), (u2, a2) in zip(known, known[1:])):
         return None
     fills: dict[str, RowFill] = {}
-    flags: list[Flag] = []
     bounds = [(-1, -1)] + known + [(len(units), len(leaf))]
     for (u1, a1), (u2, a2) in zip(bounds, bounds[1:]):
         if 0 <= u1:
@@ -563,10 +562,8 @@ def aligned(text: str, region: Region) -> tuple[dict[str, RowFill], list[Flag]] 
             for r, (_, spans) in zip(gap_rows, gap_units):
                 fills[r] = fill_row(text, block, spans, None)
         elif gap_units:
-            flags.append(Flag("rows_unplaced", [block.key(r, c) for r in gap_rows for c in block.cols],
-                              f"{len(gap_units)} printed rows for {len(gap_rows)} rows of the template "
-                              f"between anchored rows; left null"))
-    return fills, flags
+            return None
+    return fills
 
 
 def build_tables(text: str, spans: list[Span], template_name: str,
@@ -596,8 +593,8 @@ def build_tables(text: str, spans: list[Span], template_name: str,
                 elif region_flags or any(f.status == "extra" for f in fills.values()):
                     # Values the labels could not place: try reading the printed rows in template order.
                     rows = aligned(text, region)
-                    if rows is not None and not rows[1]:
-                        fills, region_flags = rows
+                    if rows is not None:
+                        fills, region_flags = rows, []
         flags += region_flags
         for row_key, fill in fills.items():
             keys = block.keys if row_key == "*" else [block.key(row_key, c) for c in block.cols]
