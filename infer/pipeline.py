@@ -116,17 +116,29 @@ def span_file_source(spans_dir: Path) -> SpanSource:
 
 def extract_one(path: Path, source: SpanSource) -> Record:
     """The record of one input file, whatever happens to it."""
-    from nianbao.textio import InputError, read_document
+    from nianbao.textio import InputError, read_document, unify_line_breaks
 
     try:
         text = read_document(path)
     except InputError as e:
         return Record.failed(path.name, e.status, str(e))  # type: ignore[arg-type]
     try:
-        spans = source(path.name, text)
-        return build_record(path.name, text, spans)
+        work, positions = unify_line_breaks(text)
+        spans = source(path.name, work)
+        record = build_record(path.name, work, spans)
+        return record if positions is None else with_offsets_in(record, positions)
     except Exception as e:  # one broken file never stops a batch
         return Record.failed(path.name, "error", f"{type(e).__name__}: {e}")
+
+
+def with_offsets_in(record: Record, positions: list[int]) -> Record:
+    """The record with its offsets moved from the text it was built on to the text as decoded
+    (``positions[i]``: where character i of the one stands in the other)."""
+    for s in record.sections:
+        s.start, s.end = positions[s.start], positions[s.end]
+    for d in record.dates:
+        d.start, d.end = positions[d.start], positions[d.end]
+    return record
 
 
 def default_source(model_dir: Path | None, precision: str = "auto") -> SpanSource:

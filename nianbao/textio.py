@@ -13,7 +13,7 @@ from pathlib import Path
 
 from nianbao.template import simplify_char
 
-__all__ = ["InputError", "read_document", "normalize_for_model"]
+__all__ = ["InputError", "read_document", "normalize_for_model", "unify_line_breaks"]
 
 
 class InputError(Exception):
@@ -88,6 +88,25 @@ def read_document(path: Path) -> str:
     if _control_share(text) > _MAX_CONTROL_SHARE:
         raise InputError("binary content (many control characters), not text")
     return text
+
+
+def unify_line_breaks(text: str) -> tuple[str, list[int] | None]:
+    """The text with Windows (``\\r\\n``) and old-Mac (``\\r``) line breaks as ``\\n``, which is all the
+    tagger and the post-processor know, and where each of its characters stands in ``text`` (None when
+    nothing changed), so that a record's offsets can be given in the text as decoded."""
+    if "\r" not in text:
+        return text, None
+    out: list[str] = []
+    positions: list[int] = []
+    for i, ch in enumerate(text):
+        if ch == "\r":
+            if i + 1 < len(text) and text[i + 1] == "\n":
+                continue  # the \n that follows stands for both
+            ch = "\n"
+        out.append(ch)
+        positions.append(i)
+    positions.append(len(text))  # an end offset at the very end
+    return "".join(out), positions
 
 
 def _decode(data: bytes) -> str | None:

@@ -105,3 +105,27 @@ def test_shipped_model_on_the_dev_set(name, inputs, gold, tmp_path):
         assert scores["sections"]["f1"] == 1.0 and scores["dates"]["f1"] == 1.0
     else:
         assert scores["cells"]["value"] >= 0.995
+
+
+def test_windows_line_breaks_read_like_unix_ones_with_offsets_in_the_file(tmp_path):
+    """A CRLF copy of a PDF-text report gives the same cells as the original, and its offsets index the
+    text as decoded (with its \\r characters)."""
+    source = SHARED / "real" / "input" / "001.txt"
+    if not source.exists():
+        pytest.skip(f"{source} not present (the dev set lives beside the repository)")
+    text = source.read_text(encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "lf.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "in" / "crlf.txt").write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    out = tmp_path / "records.jsonl"
+    r = CliRunner().invoke(app, ["extract", str(tmp_path / "in"), "-o", str(out), "-q"])
+    assert r.exit_code == 0, r.output
+    records = {rec["doc"]: rec for rec in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    lf, crlf = records["lf.txt"], records["crlf.txt"]
+    assert crlf["cells"] == lf["cells"] and [d["value"] for d in crlf["dates"]] == [d["value"] for d in lf["dates"]]
+    raw = text.replace("\n", "\r\n")
+    for d in crlf["dates"]:
+        assert raw[d["start"]:d["end"]].replace("\r", "") == d["text"]
+    assert [s["n"] for s in crlf["sections"]] == [s["n"] for s in lf["sections"]]
+    for s in crlf["sections"]:
+        assert raw[s["start"]:].replace("\r", "").startswith((s["heading"] or "")[:4])
