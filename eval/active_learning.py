@@ -45,6 +45,9 @@ def main() -> None:
     ap.add_argument("--pool-kind", choices=("held-out", "training"), default="held-out",
                     help="draw the pool like the held-out test split (damage and value ranges the model was "
                          "not trained on, as a real scrape is) or like the training split")
+    ap.add_argument("--from", dest="from_", choices=("previous", "start"), default="previous",
+                    help="fine-tune each round from the previous round's model (as `nianbao label round` "
+                         "does) or from the start model, on everything annotated so far")
     ap.add_argument("--seed", type=int, default=29)
     ap.add_argument("--out", type=Path, default=Path("runs/active_learning"))
     args = ap.parse_args()
@@ -79,7 +82,8 @@ def main() -> None:
                 chosen = random_select(left, args.k, seed=args.seed + r)
             annotated += [left[c.doc] for c in chosen]  # the simulated annotator returns the gold spans
             out_dir = args.out / f"{strategy}-round{r}"
-            fine_tune(model_dir, annotated, out_dir, args.config, replay=args.replay, epochs=args.epochs,
+            base = args.model if args.from_ == "start" else model_dir
+            fine_tune(base, annotated, out_dir, args.config, replay=args.replay, epochs=args.epochs,
                       seed=args.seed + r, log=lambda m: None)
             model_dir = out_dir
             scores_r = score_model(Tagger.load(model_dir), test)

@@ -7,6 +7,8 @@ fine-tuned by `nianbao train --base-model` (sub-word tokenizers are aligned thro
 
 from __future__ import annotations
 
+import bisect
+
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -251,6 +253,7 @@ def repair_spans(text: str, spans: list[Span]) -> list[Span]:
     fixed = [Span(s.start, s.end, "VALUE", s.score)
              if s.label in ("ROW_LABEL", "COL_HEADER") and _NUMERIC.fullmatch(text[s.start:s.end]) else s
              for s in spans]
+    fixed = _complete_numbers(text, fixed)
     merged: list[Span] = []
     for s in fixed:
         prev = merged[-1] if merged else None
@@ -260,6 +263,36 @@ def repair_spans(text: str, spans: list[Span]) -> list[Span]:
         else:
             merged.append(s)
     return merged
+
+
+_CELL_END = " \t\n\r|\u3000\xa0"
+
+
+def _complete_numbers(text: str, spans: list[Span]) -> list[Span]:
+    """A value span reaches over the digits right before or after it that no span holds, when they stop at
+    a cell border (``69`` + untagged ``2`` + ``\\n`` is ``692``): a number the tagger cut short. Digits
+    that run into words (``2.没有…``, the next row's numbering) are left alone."""
+    taken = sorted((s.start, s.end) for s in spans)
+    starts = [a for a, _ in taken]
+    ends = sorted(b for _, b in taken)
+    out = []
+    for s in spans:
+        start, end = s.start, s.end
+        if s.label == "VALUE" and start > 0 and text[start - 1].isdigit() and text[start].isdigit():
+            while start > 0 and text[start - 1].isdigit():
+                start -= 1
+            free = bisect.bisect_right(ends, start) == bisect.bisect_right(ends, s.start)  # no span ends inside
+            if free and (start == 0 or text[start - 1] in _CELL_END):
+                s = Span(start, s.end, s.label, s.score)
+        if s.label == "VALUE" and end < len(text) and text[end].isdigit() and text[end - 1].isdigit():
+            while end < len(text) and text[end].isdigit():
+                end += 1
+            nxt = bisect.bisect_left(starts, s.end)
+            free = nxt == len(starts) or starts[nxt] >= end
+            if free and (end == len(text) or text[end] in _CELL_END):
+                s = Span(s.start, end, s.label, s.score)
+        out.append(s)
+    return out
 
 
 def _inside(token_probs: np.ndarray, tags: list[str]) -> np.ndarray:

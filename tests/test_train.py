@@ -145,3 +145,15 @@ def test_inference_precisions_load_and_tag_alike():
         assert len(got & ref) >= 0.99 * len(ref), precision
     with pytest.raises(ValueError):
         Tagger.load(None, precision="fp8")
+
+
+def test_repair_completes_numbers_cut_short_but_not_into_the_next_label():
+    from nianbao.infer.tagger import repair_spans
+    from nianbao.spans import Span
+
+    text = "总计\n692\n5 |\n10000012.没有现成信息"
+    cut = [Span(3, 5, "VALUE"), Span(7, 8, "VALUE"), Span(11, 18, "VALUE"), Span(18, 26, "ROW_LABEL")]
+    fixed = repair_spans(text, cut)
+    assert [text[s.start:s.end] for s in fixed if s.label == "VALUE"] == ["692", "5", "1000001"]
+    text = "| 4 | 1692 |"
+    assert [text[s.start:s.end] for s in repair_spans(text, [Span(7, 10, "VALUE")])] == ["1692"]
