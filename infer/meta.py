@@ -13,6 +13,7 @@ _PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日?\s*(?:起)
 # The overview's opening words: 一、总体情况 2020年，我局…
 _OVERVIEW_YEAR = re.compile(r"[一1][、.．]\s*(?:总体|总述|概述|概况)[^\n。]{0,6}?\s*((?:19|20)\d{2})\s*年\s*(?:度)?\s*[，,以来]")
 _AGENCY_TAIL = re.compile(r"[\s,，:：]*(关于)?[\s,，:：]*$")
+_ISSUED = re.compile(r"\s*(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)?\s*印发")
 _NOT_A_NAME = re.compile(r"信息公开|年报|报告|当前位置|首页")
 
 
@@ -45,7 +46,8 @@ def agency(text: str, spans: list[Span]) -> str | None:
     for s in spans:
         t = s.text(text)
         if s.label == "AGENCY":
-            names.append(t.strip())
+            if not _ISSUED.match(text, s.end):  # 某某局办公室 2020年1月26日印发: the issuing office
+                names.append(t.strip())
         elif s.label == "TITLE":
             t = text[_clause_start(text, s.start):s.end]  # a title the tagger caught only in part
             m = re.search(r"(?:19|20)\d{2}\s*年", t)

@@ -20,11 +20,15 @@ def section_number(heading: str) -> tuple[int | None, float]:
     words = strip_numbering(folded).lstrip("、.,")
     scores = {s.n: max(similarity(words, fold(v)) for v in s.variants) for s in sections()}
     m = _NUMERAL.match(folded)
+    best = max(scores, key=scores.get)  # type: ignore[arg-type]
     if m:
         n = SECTION_NUMERALS.index(m.group(1)) + 1
+        if scores[n] < 0.5 and scores[best] >= 0.85:
+            # 六、存在的主要问题和改进情况 in a layout that inserts a section (五、信息处理费收取情况): the
+            # words name the template's section, the numeral only counts the printed ones.
+            return best, scores[best]
         return n, scores[n]
-    n = max(scores, key=scores.get)  # type: ignore[arg-type]
-    return (n, scores[n]) if scores[n] >= 0.6 else (None, 0.0)
+    return (best, scores[best]) if scores[best] >= 0.6 else (None, 0.0)
 
 
 def _increasing(cands: list[tuple[Span, int, float]]) -> list[tuple[Span, int, float]]:
@@ -61,7 +65,8 @@ def heading_spans(text: str, spans: list[Span]) -> list[Span]:
     for s in pieces:
         if joined:
             gap = text[joined[-1].end:s.start]
-            if len(gap) <= 12 and not any(c in gap for c in _BOUNDARY):
+            if len(gap) <= 12 and not any(c in gap for c in _BOUNDARY) and not any(c.isdigit() for c in gap) \
+                    and not _NUMERAL.match(s.text(text)):  # a numbered piece starts a heading of its own
                 joined[-1] = Span(joined[-1].start, s.end, "SECTION", joined[-1].score)
                 continue
         joined.append(s)
@@ -91,7 +96,15 @@ def heading_starts(text: str, spans: list[Span]) -> dict[int, Span]:
         n, words = section_number(s.text(text))
         if n is not None:
             cands.append((s, n, words))
-    found = {n: s for s, n, _ in _increasing(cands)}
+    chain = _increasing(cands)
+    found = {n: s for s, n, _ in chain}
+    # A heading known only by its words (the tagger took 年主动公开政府信息 from a sentence, or a damaged
+    # 、存在问题…) gives way to the numbered heading with the official wording between the same neighbours.
+    numbered = {n: s for s, n, _ in chain if _NUMERAL.match(fold(s.text(text)))}
+    better = missing_headings(text, numbered)
+    for n, s in better.items():
+        if n in found and n not in numbered:
+            found[n] = s
     return {**found, **missing_headings(text, found)}
 
 

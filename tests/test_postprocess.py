@@ -357,3 +357,24 @@ def test_report_year_without_a_title(text, year):
     from nianbao.infer.meta import report_year
 
     assert report_year(text, []) == year
+
+
+def test_numbered_headings_win_over_sentence_fragments_and_inserted_sections():
+    from nianbao.infer.meta import agency
+    from nianbao.infer.sections import heading_starts
+
+    # The tagger took 年主动公开政府信息 from a sentence; the numbered heading glued before it is section 2.
+    text, spans = markup("[[SECTION:一、总体情况]]正文，群众反馈。二、主动公开政府信息情况正文。2019[[SECTION:年主动公开政府信息]]"
+                         "118条。[[SECTION:三、收到和处理政府信息公开申请情况]]")
+    assert heading_starts(text, spans)[2].start == text.index("二、主动")
+    # A layout that inserts 五、信息处理费收取情况: 六、存在的主要问题… is the template's section 5, and a
+    # heading piece after the fee table's numbers does not pull them into it.
+    text, spans = markup("[[SECTION:四、政府信息公开行政复议、行政诉讼情况]]000[[SECTION:五、信息处理费收取情况]]表000"
+                         "[[SECTION:六、存在的主要问题和改进情况]]正文。[[SECTION:七、其他需要报告的事项]]无。")
+    found = heading_starts(text, spans)
+    assert found[5].start == text.index("六、存在") and found[5].end == text.index("正文。")
+    assert found[6].start == text.index("七、其他")
+    # The office that issued the document (…办公室 2020年1月26日印发) is not the reporting agency.
+    text, spans = markup("[[TITLE:某某县经济发展局2019年政府信息公开工作年度报告]]\n正文\n[[AGENCY:某某县经济发展局]] 2020年1月20日\n"
+                         "[[AGENCY:某某县经济发展局办公室]] 2020年1月26日印发\n")
+    assert agency(text, spans) == "某某县经济发展局"
