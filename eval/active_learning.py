@@ -48,6 +48,8 @@ def main() -> None:
     ap.add_argument("--from", dest="from_", choices=("previous", "start"), default="previous",
                     help="fine-tune each round from the previous round's model (as `nianbao label round` "
                          "does) or from the start model, on everything annotated so far")
+    ap.add_argument("--lr-scale", type=float, default=0.25,
+                    help="fine-tuning learning rate as a share of the training config's")
     ap.add_argument("--seed", type=int, default=29)
     ap.add_argument("--out", type=Path, default=Path("runs/active_learning"))
     args = ap.parse_args()
@@ -84,7 +86,7 @@ def main() -> None:
             out_dir = args.out / f"{strategy}-round{r}"
             base = args.model if args.from_ == "start" else model_dir
             fine_tune(base, annotated, out_dir, args.config, replay=args.replay, epochs=args.epochs,
-                      seed=args.seed + r, log=lambda m: None)
+                      seed=args.seed + r, log=lambda m: None, lr_scale=args.lr_scale)
             model_dir = out_dir
             scores_r = score_model(Tagger.load(model_dir), test)
             rows.append({"round": r, "annotated": len(annotated), **scores_r})

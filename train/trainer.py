@@ -281,7 +281,8 @@ def train(config_path: str | Path, output_dir: str | Path, base_model_dir: str |
 
 
 def fine_tune(model_dir: str | Path, annotated, output_dir: str | Path, config_path: str | Path,
-              replay: int = 200, epochs: int = 3, seed: int = 13, log: Callable[[str], None] = print) -> TrainResult:
+              replay: int = 200, epochs: int = 3, seed: int = 13, log: Callable[[str], None] = print,
+              lr_scale: float = 0.25) -> TrainResult:
     """One active-learning step: continue training ``model_dir`` on annotated documents (text + spans),
     mixed with ``replay`` synthetic documents so the model does not forget what it knew."""
     from datasets import Dataset, DatasetDict, concatenate_datasets
@@ -297,4 +298,4 @@ def fine_tune(model_dir: str | Path, annotated, output_dir: str | Path, config_p
                          validation=synthetic["validation"].select_columns(["text", "spans"]))
     return train(config_path, output_dir, base_model_dir=model_dir, log=log, corpus=corpus, progress=False,
                  overrides={"training.epochs": epochs, "training.patience": epochs,
-                            "training.learning_rate": load_config(config_path)["training"]["learning_rate"] / 4})
+                            "training.learning_rate": load_config(config_path)["training"]["learning_rate"] * lr_scale})
