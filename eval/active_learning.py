@@ -48,7 +48,7 @@ def main() -> None:
     ap.add_argument("--from", dest="from_", choices=("previous", "start"), default="previous",
                     help="fine-tune each round from the previous round's model (as `nianbao label round` "
                          "does) or from the start model, on everything annotated so far")
-    ap.add_argument("--lr-scale", type=float, default=0.25,
+    ap.add_argument("--lr-scale", type=float, default=0.05,
                     help="fine-tuning learning rate as a share of the training config's")
     ap.add_argument("--seed", type=int, default=29)
     ap.add_argument("--out", type=Path, default=Path("runs/active_learning"))

@@ -282,7 +282,7 @@ def train(config_path: str | Path, output_dir: str | Path, base_model_dir: str |
 
 def fine_tune(model_dir: str | Path, annotated, output_dir: str | Path, config_path: str | Path,
               replay: int = 200, epochs: int = 3, seed: int = 13, log: Callable[[str], None] = print,
-              lr_scale: float = 0.25) -> TrainResult:
+              lr_scale: float = 0.05) -> TrainResult:
     """One active-learning step: continue training ``model_dir`` on annotated documents (text + spans),
     mixed with ``replay`` synthetic documents so the model does not forget what it knew."""
     from datasets import Dataset, DatasetDict, concatenate_datasets
