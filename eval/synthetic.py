@@ -70,6 +70,7 @@ def main() -> None:
                   f"{glued['unsolved']} unsolvable)")
     if args.json:
         out = report.to_json()
+        out.pop("docs", None)  # the summary only: per-document details of thousands of reports bloat the file
         out["glued_rows"] = dict(glued)
         out["spans"] = "model" if tagger else "gold"
         args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
