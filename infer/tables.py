@@ -342,10 +342,12 @@ def label_anchored(text: str, region: Region) -> tuple[dict[str, RowFill], list[
                 rows[nxt] = [(Segment(nxt, chunk[0].start), chunk)]
     fills: dict[str, RowFill] = {}
     for r, entries in rows.items():
-        seg, vals = entries[0]
-        if len(entries) > 1 and any(v for _, v in entries[1:]):
+        # A label standing twice (a heading 三、… above the table, then the row): the one with values counts.
+        with_values = [e for e in entries if e[1]] or entries
+        seg, vals = with_values[0]
+        if len(with_values) > 1:
             flags.append(Flag("row_repeated", [block.key(r, c) for c in block.cols],
-                              f"row {r} is labelled {len(entries)} times; the first is used"))
+                              f"row {r} is labelled {len(entries)} times with values; the first is used"))
         if vals:
             fills[r] = fill_row(text, block, vals, seg.label_end)
     return fills, flags

@@ -378,3 +378,13 @@ def test_numbered_headings_win_over_sentence_fragments_and_inserted_sections():
     text, spans = markup("[[TITLE:某某县经济发展局2019年政府信息公开工作年度报告]]\n正文\n[[AGENCY:某某县经济发展局]] 2020年1月20日\n"
                          "[[AGENCY:某某县经济发展局办公室]] 2020年1月26日印发\n")
     assert agency(text, spans) == "某某县经济发展局"
+
+
+def test_a_label_standing_twice_takes_the_values_of_the_one_that_has_them():
+    values = {"total": ["7", "0", "0", "0", "0", "0", "7"],
+              "carried_forward": ["0", "0", "0", "0", "0", "0", None]}  # the table is not a full grid
+    req = requests_table("2019", values, "\n", "\n")
+    text, spans = doc("2019", "### " + R("（七）总计") + "\n" + req)  # a heading that repeats a row label
+    rec = build_record("x.txt", text, spans)
+    assert [rec.cells[f"requests/total/{c}"] for c in ("natural", "total")] == [7, 7]
+    assert not any(f.kind == "row_repeated" for f in rec.flags)
