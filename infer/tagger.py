@@ -253,7 +253,7 @@ def repair_spans(text: str, spans: list[Span]) -> list[Span]:
     fixed = [Span(s.start, s.end, "VALUE", s.score)
              if s.label in ("ROW_LABEL", "COL_HEADER") and _NUMERIC.fullmatch(text[s.start:s.end]) else s
              for s in spans]
-    fixed = _complete_numbers(text, fixed)
+    fixed = _complete_numbers(text, _missed_pipe_cells(text, fixed))
     merged: list[Span] = []
     for s in fixed:
         prev = merged[-1] if merged else None
@@ -266,6 +266,35 @@ def repair_spans(text: str, spans: list[Span]) -> list[Span]:
 
 
 _CELL_END = " \t\n\r|\u3000\xa0"
+_PIPE_CELL = re.compile(r"(?<=\|)[ \u3000\xa0]*([+\-]?\d+(?:\.\d+)?)[ \u3000\xa0]*(?=\|)")
+
+
+def _missed_pipe_cells(text: str, spans: list[Span]) -> list[Span]:
+    """A number that fills a whole ``| … |`` cell on a line whose other cells hold values is a value too,
+    even where the tagger left it out (``| 3 | 0 | 0 | 0 | 3 |``)."""
+    values = [s for s in spans if s.label == "VALUE"]
+    if not values or "|" not in text:
+        return spans
+    covered = sorted((s.start, s.end) for s in spans)
+    starts = [a for a, _ in covered]
+    added = []
+    lines_done: set[int] = set()
+    for v in values:
+        line_start = text.rfind("\n", 0, v.start) + 1
+        if line_start in lines_done:
+            continue
+        lines_done.add(line_start)
+        line_end = text.find("\n", v.end)
+        line_end = len(text) if line_end < 0 else line_end
+        line_values = [u for u in values if line_start <= u.start < line_end]
+        for m in _PIPE_CELL.finditer(text, line_start, line_end):
+            a, b = m.span(1)
+            i = bisect.bisect_right(starts, a) - 1
+            if (i >= 0 and covered[i][1] > a) or (i + 1 < len(starts) and starts[i + 1] < b):
+                continue  # some span holds (part of) it already
+            scores = [u.score for u in line_values if u.score is not None]
+            added.append(Span(a, b, "VALUE", round(sum(scores) / len(scores), 4) if scores else None))
+    return sorted(spans + added) if added else spans
 
 
 def _complete_numbers(text: str, spans: list[Span]) -> list[Span]:

@@ -157,3 +157,14 @@ def test_repair_completes_numbers_cut_short_but_not_into_the_next_label():
     assert [text[s.start:s.end] for s in fixed if s.label == "VALUE"] == ["692", "5", "1000001"]
     text = "| 4 | 1692 |"
     assert [text[s.start:s.end] for s in repair_spans(text, [Span(7, 10, "VALUE")])] == ["1692"]
+
+
+def test_repair_adds_a_number_filling_a_pipe_cell_the_tagger_left_out():
+    from nianbao.infer.tagger import repair_spans
+    from nianbao.spans import Span
+
+    text = "| 结果维持 | 总计 |\n| 3 | 0 | 3 |\n第 3 页"
+    spans = [Span(2, 6, "COL_HEADER", 0.9), Span(9, 11, "COL_HEADER", 0.9),
+             Span(20, 21, "VALUE", 0.8), Span(24, 25, "VALUE", 0.6)]
+    values = [text[s.start:s.end] for s in repair_spans(text, spans) if s.label == "VALUE"]
+    assert values == ["3", "0", "3"]  # the 3 in 第 3 页 stands in no pipe cell
