@@ -155,8 +155,8 @@ def test_repair_completes_numbers_cut_short_but_not_into_the_next_label():
     cut = [Span(3, 5, "VALUE"), Span(7, 8, "VALUE"), Span(11, 18, "VALUE"), Span(18, 26, "ROW_LABEL")]
     fixed = repair_spans(text, cut)
     assert [text[s.start:s.end] for s in fixed if s.label == "VALUE"] == ["692", "5", "1000001"]
-    text = "| 4 | 1692 |"
-    assert [text[s.start:s.end] for s in repair_spans(text, [Span(7, 10, "VALUE")])] == ["1692"]
+    text = "| 规章 | 1692 |"
+    assert [text[s.start:s.end] for s in repair_spans(text, [Span(8, 11, "VALUE")])] == ["1692"]
 
 
 def test_repair_adds_a_number_filling_a_pipe_cell_the_tagger_left_out():
