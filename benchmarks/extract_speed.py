@@ -1,8 +1,12 @@
 """Benchmark `extract` on 2 cores: documents per second and peak memory, model and post-processing apart.
 
     python benchmarks/extract_speed.py [--model DIR] [--docs 200] [--threads 2] [--precision auto,fp32]
+                                       [--workers 2]
 
 Documents: a fixed set of synthetic reports (seed 7) cut or padded to about 6,000 characters.
+First, in this process, the model and the post-processing are timed apart for each precision. Then, with
+--workers N, `nianbao extract -j N` itself is timed on the same documents written to files: N tagger
+processes of 1 thread each on the cores, start-up (torch and model loading) included.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ def main() -> None:
     ap.add_argument("--batch-docs", type=int, default=8, help="documents tagged per model call")
     ap.add_argument("--precision", default="auto,fp32,bf16,int8",
                     help="comma-separated tagger precisions to measure (auto is what `extract` uses)")
+    ap.add_argument("--workers", default="2", help="comma-separated `extract -j` values to time end to end "
+                    "(precision auto); empty to skip")
     args = ap.parse_args()
 
     import torch
@@ -56,6 +62,32 @@ def main() -> None:
         print(f"post-processing      {t2 - t1:7.2f} s   {n / (t2 - t1):7.1f} docs/s")
         print(f"end to end           {t2 - t0:7.2f} s   {n / (t2 - t0):7.1f} docs/s")
         print(f"peak memory (RSS)    {peak:,.0f} MB (after loading the model: {rss_before:,.0f} MB)\n")
+    for workers in filter(None, args.workers.split(",")):
+        time_extract(texts, int(workers), args.model)
+
+
+def time_extract(texts: list[str], workers: int, model: Path | None) -> None:
+    """`nianbao extract -j workers` on the texts as files, from start to the last record written."""
+    import tempfile
+
+    from nianbao.infer.pipeline import extract_paths
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "docs"
+        folder.mkdir()
+        for i, text in enumerate(texts):
+            (folder / f"doc{i:04d}.txt").write_text(text, encoding="utf-8")
+        t0 = time.perf_counter()
+        counts = extract_paths([folder], Path(tmp) / "out.jsonl", model_dir=model, progress=False,
+                               workers=workers)
+        seconds = time.perf_counter() - t0
+    n = len(texts)
+    print(f"extract -j {workers}         {seconds:7.2f} s   {n / seconds:7.1f} docs/s   (start-up included; "
+          f"{dict(counts)})")
+    if workers > 1:
+        print(f"peak memory (RSS)    {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:,.0f} MB "
+              f"per worker")
+    print()
 
 
 if __name__ == "__main__":

@@ -40,6 +40,8 @@ def extract(
     model: Optional[Path] = typer.Option(None, "--model", help="Tagger model folder (default: the shipped model)."),
     precision: str = typer.Option("auto", "--precision", help="Tagger arithmetic: auto (bf16 where the CPU "
                                   "has it natively, else int8), fp32, bf16 or int8."),
+    workers: Optional[int] = typer.Option(None, "-j", "--workers", help="Tagger processes sharing the cores "
+                                          "(default: up to one per core, one per 32 files)."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress bar."),
 ) -> None:
     """Extract one record per input report (see ../shared/spec/README.md for the record).
@@ -51,7 +53,7 @@ def extract(
 
     try:
         counts = extract_paths(paths, output, spans_dir=spans, model_dir=model, progress=not quiet,
-                               precision=precision)
+                               precision=precision, workers=workers)
     except (FileNotFoundError, ValueError) as e:
         fail(str(e))
     summary = ", ".join(f"{v} {k}" for k, v in counts.items())

@@ -129,3 +129,27 @@ def test_windows_line_breaks_read_like_unix_ones_with_offsets_in_the_file(tmp_pa
     assert [s["n"] for s in crlf["sections"]] == [s["n"] for s in lf["sections"]]
     for s in crlf["sections"]:
         assert raw[s["start"]:].replace("\r", "").startswith((s["heading"] or "")[:4])
+
+
+def test_worker_processes_write_the_records_one_process_writes(tmp_path):
+    """`extract -j 2`: two tagger processes give the same records, in input order, as one; a broken file
+    among them still gets its record."""
+    seeds = sorted((SHARED / "seeds").glob("*.txt"))
+    if not seeds:
+        pytest.skip("dev seeds not present")
+    src = tmp_path / "in"
+    src.mkdir()
+    for i, seed in enumerate(seeds[:3]):
+        shutil.copy(seed, src / f"{i}.txt")
+    (src / "1b_binary.txt").write_bytes(b"\x00\x01\x02" * 10)
+    outputs = {}
+    for workers in ("1", "2"):
+        out = tmp_path / f"j{workers}.jsonl"
+        r = CliRunner().invoke(app, ["extract", str(src), "-o", str(out), "-q", "-j", workers])
+        assert r.exit_code == 0, r.output
+        outputs[workers] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [rec["doc"] for rec in outputs["2"]] == ["0.txt", "1.txt", "1b_binary.txt", "2.txt"]
+    assert outputs["2"] == outputs["1"]
+    assert outputs["2"][2]["status"] == "error" and outputs["2"][0]["status"] == "ok"
+    r = CliRunner().invoke(app, ["extract", str(src), "-o", str(tmp_path / "x.jsonl"), "-j", "0"])
+    assert r.exit_code == 1 and "--workers" in r.output

@@ -133,6 +133,16 @@ def test_viterbi_skipping_sure_o_stretches_finds_the_same_path():
         probs[sure, 0] = 1.0
         assert np.array_equal(viterbi_between_sure_o(probs, 0, allowed, start_ok),
                               viterbi(np.log(probs + 1e-9), allowed, start_ok))
+    # Model-like scores: peaked on one tag per character, so most stretches are valid as they stand
+    # (taken without Viterbi) and a few break a constraint (decoded by Viterbi).
+    for _ in range(20):
+        top = rng.integers(0, len(tags), 300)
+        probs = rng.uniform(0.005, 0.02, (300, len(tags))).astype(np.float32)  # no ties between paths
+        probs[np.arange(300), top] = 0.9
+        probs[rng.random(300) < 0.5] = np.eye(len(tags), dtype=np.float32)[0]
+        probs /= probs.sum(1, keepdims=True)
+        assert np.array_equal(viterbi_between_sure_o(probs, 0, allowed, start_ok),
+                              viterbi(np.log(probs + 1e-9), allowed, start_ok))
 
 
 def test_inference_precisions_load_and_tag_alike():
