@@ -3,7 +3,7 @@ no outbound calls.
 
 Label Studio lives in its own virtual environment (default ``~/.cache/nianbao/label-studio-venv``): it pins
 packages that clash with ours (installed beside them it downgrades pyarrow and python-dateutil). We talk to
-it over HTTP only (:mod:`nianbao.labeling.client`).
+it over HTTP only, through label-studio-sdk (:mod:`nianbao.labeling.client`).
 
 The user's password and API token are generated once per data dir and kept in files there (mode 0600), so a
 restarted server keeps the same login; they are never printed. ``LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN=true``

@@ -3,9 +3,15 @@ Studio server started on 127.0.0.1 for the session (tests/ls_server.py)."""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import math
 import shutil
+import threading
+import time
+import traceback
+import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -169,14 +175,66 @@ def test_run_round_writes_the_before_after_table(tmp_path):
 # Client errors
 
 
+def assert_no_key_in_traceback(error: BaseException, *keys: str) -> None:
+    """The error carries no cause or context (the request with its headers), and its printed traceback
+    holds none of the keys."""
+    assert error.__cause__ is None and error.__context__ is None
+    printed = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    assert all(k not in printed for k in keys)
+
+
 def test_server_down_gives_one_line_error_saying_what_to_do():
     from nianbao.labeling.server import free_port
 
-    with pytest.raises(LabelingError) as e:
-        connect(f"http://127.0.0.1:{free_port()}", "0" * 40, timeout=5)
+    key = "0123456789abcdef" * 2 + "01234567"  # a legacy token: 40 hex digits
+    with pytest.raises(LabelingError) as e:  # a real closed port on 127.0.0.1
+        connect(f"http://127.0.0.1:{free_port()}", key, timeout=5)
     msg = str(e.value)
     assert "cannot reach Label Studio" in msg and "nianbao label server" in msg and "\n" not in msg
-    assert "0" * 40 not in msg
+    assert_no_key_in_traceback(e.value, key)
+
+
+def forged_pat(exp: int) -> str:
+    """A JWT refresh token shaped like a personal access token, signed with a key no server has."""
+    import jwt
+
+    return jwt.encode({"token_type": "refresh", "exp": exp, "user_id": 1}, "s" * 32)
+
+
+def test_server_down_with_a_personal_access_token():
+    """A JWT key makes the SDK fetch an access token first: that request failing gives the same line."""
+    from nianbao.labeling.server import free_port
+
+    pat = forged_pat(int(time.time()) + 3600)
+    with pytest.raises(LabelingError) as e:
+        connect(f"http://127.0.0.1:{free_port()}", pat, timeout=5)
+    assert "cannot reach Label Studio" in str(e.value) and "\n" not in str(e.value)
+    assert_no_key_in_traceback(e.value, pat)
+
+
+def test_not_a_label_studio_server_is_said_so(tmp_path):
+    """Some other web server at the URL (a real one on 127.0.0.1, answering 404 pages in HTML)."""
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(tmp_path))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as other:
+        threading.Thread(target=other.serve_forever, daemon=True).start()
+        try:
+            with pytest.raises(LabelingError) as e:
+                connect(f"http://127.0.0.1:{other.server_port}", "a" * 40, timeout=5)
+        finally:
+            other.shutdown()
+    msg = str(e.value)
+    assert "does not look like a Label Studio server" in msg and "LABEL_STUDIO_URL" in msg and "\n" not in msg
+    assert_no_key_in_traceback(e.value, "a" * 40)
+
+
+def test_url_without_scheme_is_explained():
+    with pytest.raises(LabelingError, match="not a Label Studio URL") as e:
+        connect("127.0.0.1:8080", "b" * 40, timeout=5)
+    assert_no_key_in_traceback(e.value, "b" * 40)
 
 
 def test_missing_key_is_explained(monkeypatch):
@@ -196,13 +254,40 @@ def test_refused_key_gives_one_line_error_without_the_key(ls_server):
     msg = str(e.value)
     assert "refused the API key" in msg and "LABEL_STUDIO_API_KEY" in msg
     assert bad not in msg and ls_server.api_key not in msg and "\n" not in msg
-    assert ls_server.api_key not in repr(LabelStudioClient(ls_server.url, ls_server.api_key))
+    assert_no_key_in_traceback(e.value, bad, ls_server.api_key)
+    client = LabelStudioClient(ls_server.url, ls_server.api_key)
+    assert ls_server.api_key not in repr(client) and ls_server.api_key not in repr(client.sdk)
 
 
 def test_personal_access_token_works(ls_client, ls_server):
-    pat = ls_client.post("/api/token/", {})["token"]
+    pat = ls_client.sdk.tokens.create().token
+    assert pat.count(".") == 2  # a JWT refresh token, exchanged by the SDK for access tokens
     client = connect(ls_server.url, pat)
     assert client.whoami()["email"] == ls_server.username
+    assert [p["id"] for p in client.projects()] == [p["id"] for p in ls_client.projects()]
+
+
+def test_forged_or_expired_personal_access_token_is_refused(ls_server):
+    now = int(time.time())
+    forged, expired = forged_pat(now + 3600), forged_pat(now - 60)
+    for key, hint in ((forged, ""), (expired, " (it has expired)")):
+        with pytest.raises(LabelingError) as e:
+            connect(ls_server.url, key)
+        msg = str(e.value)
+        assert f"refused the API key{hint}:" in msg and "LABEL_STUDIO_API_KEY" in msg and "\n" not in msg
+        assert_no_key_in_traceback(e.value, key)
+
+
+def test_proxy_settings_of_the_environment_are_ignored(ls_server, monkeypatch):
+    """A proxy in the environment (here a closed port) is never used to reach the server."""
+    from nianbao.labeling.server import free_port
+
+    proxy = f"http://127.0.0.1:{free_port()}"
+    for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.setenv(name, proxy)
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    assert connect(ls_server.url, ls_server.api_key).whoami()["email"] == ls_server.username
 
 
 def test_setup_is_idempotent(ls_client):
@@ -216,6 +301,21 @@ def test_setup_is_idempotent(ls_client):
     third = setup(ls_client, "setup twice")
     assert third.project_id == first.project_id and third.config_updated
     assert 'hotkey="v"' in find_project(ls_client, "setup twice")["label_config"]
+
+
+def test_calls_return_plain_json_without_warnings(ls_client):
+    """The SDK's objects come back as the server's JSON, and converting them warns about nothing (the SDK
+    types some counts as strings that Label Studio 1.23 sends as ints; a warning would reach the terminal)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        project_id = setup(ls_client, "plain json").project_id
+        ls_client.import_tasks(project_id, [task_for("d.txt", "一二三", [Span(0, 2, "VALUE")], "m", 0.5)])
+        (task,) = ls_client.tasks(project_id)
+        got = [ls_client.whoami(), ls_client.projects(title="plain json"), task, ls_client.predictions(task["id"]),
+               ls_client.create_annotation(task["id"], spans_to_ls_result("一二三", [Span(0, 2, "VALUE")]))]
+    assert json.loads(json.dumps(got)) == got
+    assert got[1][0]["id"] == project_id and task["data"] == {"text": "一二三", "doc": "d.txt"}
+    assert got[3][0]["score"] == 0.5 and got[4]["task"] == task["id"]
 
 
 def annotate_from_gold(client: LabelStudioClient, project_id: int, gold: dict[str, tuple[str, list[Span]]],
