@@ -180,17 +180,27 @@ def identity_groups(block: Block) -> list[int]:
     return []
 
 
-def delimited_columns(text: str, anchor_end: int | None, values: list[Span], ncols: int) -> list[int] | None:
+def delimited_columns(text: str, anchor_end: int | None, values: list[Span], ncols: int,
+                      drifted: list[Span] = ()) -> list[int] | None:  # type: ignore[assignment]
     """Column index of each value from the delimiters around it, for tab- and pipe-delimited rows.
 
-    Blank cells leave an extra delimiter (``\\t\\t``, or a line holding only ``|``). Returns None when the
-    row shows no such delimiters or they do not fit the row.
+    Blank cells leave an extra delimiter (``\\t\\t``, or a line holding only ``|``). ``drifted``: header
+    cells printed among the values (PDF text), each standing on a line of its own like a cell. Returns
+    None when the row shows no such delimiters or they do not fit the row.
     """
     if anchor_end is None or not values:
         return None
-    gaps = [text[anchor_end:values[0].start]] + [text[a.end:b.start] for a, b in zip(values, values[1:])]
+    bounds = [(anchor_end, values[0].start)] + [(a.end, b.start) for a, b in zip(values, values[1:])]
+    gaps, drifted_lines = [], []
+    for a, z in bounds:
+        inside = [d for d in drifted if a <= d.start and d.end <= z]
+        gap = text[a:z]
+        for d in sorted(inside, key=lambda d: -d.start):
+            gap = gap[:d.start - a] + gap[d.end - a:]
+        gaps.append(gap)
+        drifted_lines.append(len(inside))
     if not any("\t" in g or "|" in g for g in gaps):
-        return line_columns(gaps, ncols)
+        return line_columns(gaps, ncols, drifted_lines)
     cols, col = [], -1
     for i, gap in enumerate(gaps):
         if "|" in gap and "\n" not in gap:  # a markdown row: ``| 行政许可 |  | 0 |``, a blank per extra |
@@ -211,19 +221,26 @@ def delimited_columns(text: str, anchor_end: int | None, values: list[Span], nco
     return cols
 
 
-def line_columns(gaps: list[str], ncols: int) -> list[int] | None:
+def line_columns(gaps: list[str], ncols: int, drifted_lines: list[int] | None = None) -> list[int] | None:
     """Column index of each value in a row printed one cell per line (``gaps[0]`` is the gap after the
     row label, the others the gaps between values): a blank cell leaves an extra empty line.
 
     The row's narrowest gap between values is the rhythm; a wider gap holds blank cells, each either one
     whole rhythm (``0\\n\\n\\n\\n5`` in a ``\\n\\n`` rhythm) or one empty line (``0\\n\\n\\n5``: a
     scraper that prints an empty cell as a bare line break). Trailing blanks are not seen here: values
-    that stop short leave the last cells null. None unless every gap is whitespace with a line break.
+    that stop short leave the last cells null. ``drifted_lines[i]``: header cells cut out of gap i, each
+    of which took one cell's place in the rhythm. None unless every gap is whitespace with a line break.
     """
     if len(gaps) < 2 or not all(g.strip(" \t\u3000\xa0\r\n") == "" and "\n" in g for g in gaps[1:]):
         return None
+    drifted_lines = drifted_lines or [0] * len(gaps)
     empty = [sum(1 for line in g.split("\n")[1:-1] if not line.strip()) for g in gaps]
-    base = min(empty[1:])
+    plain = [e for e, d in zip(empty[1:], drifted_lines[1:]) if not d]
+    if not plain:
+        return None
+    base = min(plain)
+    # a drifted header's line, now empty, stood where a cell and one rhythm gap would stand
+    empty = [max(e - d * (base + 1), 0) for e, d in zip(empty, drifted_lines)]
     cols, col = [], -1
     for i, e in enumerate(empty):
         if i == 0 and (gaps[0].strip(" \t\u3000\xa0\r\n") or "\n" not in gaps[0]):
@@ -261,15 +278,17 @@ class RowFill:
     spans: list[Span]
 
 
-def fill_row(text: str, block: Block, spans: list[Span], label_end: int | None) -> RowFill:
-    """Spread a row's value spans over the block's columns (a review "row" is all three of its rows)."""
+def fill_row(text: str, block: Block, spans: list[Span], label_end: int | None,
+             drifted: list[Span] = ()) -> RowFill:  # type: ignore[assignment]
+    """Spread a row's value spans over the block's columns (a review "row" is all three of its rows);
+    ``drifted``: header cells printed among the values."""
     ncols = len(block.cols) * (len(block.rows) if block.table == "review" else 1)
     texts = [s.text(text) for s in spans]
     if len(spans) > ncols:
         texts = join_within_cells(text, spans) or texts
     units: list[str | None] = [None] * ncols
     if len(spans) < ncols:
-        cols = delimited_columns(text, label_end, spans, ncols)
+        cols = delimited_columns(text, label_end, spans, ncols, drifted)
         if cols is not None:
             vals: list[Number | None] = [None] * ncols
             for c, t in zip(cols, texts):
@@ -484,19 +503,27 @@ def grid(text: str, region: Region) -> dict[str, RowFill] | None:
     return fills
 
 
+@dataclass
+class PrintedRow:
+    """One row as printed: its value spans, and for a row of a block printed column by column, which
+    block (the index of that block's first row among the printed rows) — None for a row printed row-wise."""
+    spans: list[Span]
+    column_block: int | None = None
+
+
 def row_units(groups: list[list[Span]], ncols: int, text: str = "", row_sums: bool = False,
-              label_starts: list[int] | None = None) -> list[tuple[str, list[Span]]] | None:
-    """Cut a region's value groups into printed rows, in reading order: ``("row", spans)`` for a row
-    printed row by row (its cells one per line, or all on one line), ``("column", spans)`` for each row
-    of a block printed column by column (``ncols`` groups of equal size k > 1: k rows). A row cut short
-    by a label holds fewer spans (blank cells). None when the groups fit neither shape."""
-    units: list[tuple[str, list[Span]]] = []
+              label_starts: list[int] | None = None) -> list[PrintedRow] | None:
+    """Cut a region's value groups into printed rows, in reading order: a row printed row by row (its
+    cells one per line, or all on one line), or each row of a block printed column by column (``ncols``
+    groups of equal size k > 1: k rows). A row cut short by a label holds fewer spans (blank cells). None
+    when the groups fit neither shape."""
+    units: list[PrintedRow] = []
     i = 0
     pending: list[Span] = []
 
     def flush() -> None:
         if pending:
-            units.append(("row", list(pending)))
+            units.append(PrintedRow(list(pending)))
             pending.clear()
 
     while i < len(groups):
@@ -504,7 +531,8 @@ def row_units(groups: list[list[Span]], ncols: int, text: str = "", row_sums: bo
         run = groups[i:i + ncols]
         if _is_column_block(text, run, ncols, row_sums):
             flush()
-            units.extend(("column", [g[r] for g in run]) for r in range(k))
+            first = len(units)
+            units.extend(PrintedRow([g[r] for g in run], first) for r in range(k))
             i += ncols
             continue
         if k == 1:
@@ -516,7 +544,7 @@ def row_units(groups: list[list[Span]], ncols: int, text: str = "", row_sums: bo
                 flush()
         elif k % ncols == 0:
             flush()
-            units.extend(("row", groups[i][j:j + ncols]) for j in range(0, k, ncols))
+            units.extend(PrintedRow(groups[i][j:j + ncols]) for j in range(0, k, ncols))
         else:
             return None
         i += 1
@@ -530,9 +558,12 @@ def aligned(text: str, region: Region) -> dict[str, RowFill] | None:
 
     The printed rows keep the template's order whatever happens to the labels. A row printed row by row
     right after its own label is an anchor; the printed rows between two anchors fill the template rows
-    between them in order; a stretch with no printed row at all is blank. None when the values cannot be
-    cut into rows, the anchors are out of order, or a stretch's count of printed rows differs from its
-    count of template rows (then nothing says which rows are blank)."""
+    between them in order; a stretch with no printed row at all is blank. Where a stretch's count of
+    printed rows differs from its count of template rows, a block printed column by column is anchored
+    by the labels printed right after it (as PDF text prints a block's label column after its values),
+    when they are as many consecutive template rows as the block has rows. None when the values cannot
+    be cut into rows, the anchors are out of order, or a stretch's counts still differ (then nothing says
+    which rows are blank)."""
     block = region.block
     ncols = len(block.cols)
     leaf = _leaf_rows(block)
@@ -543,13 +574,52 @@ def aligned(text: str, region: Region) -> dict[str, RowFill] | None:
         return None
     label_ends = [s.end for s, _ in labels]
     anchors: list[int | None] = []
-    for kind, spans in units:
+    for unit in units:
         row = None
-        if kind == "row":
-            j = bisect.bisect_right(label_ends, spans[0].start) - 1
-            if j >= 0 and not text[labels[j][0].end:spans[0].start].strip() and labels[j][1].row in leaf:
+        if unit.column_block is None:
+            j = bisect.bisect_right(label_ends, unit.spans[0].start) - 1
+            if j >= 0 and not text[labels[j][0].end:unit.spans[0].start].strip() and labels[j][1].row in leaf:
                 row = leaf.index(labels[j][1].row)  # type: ignore[arg-type]
         anchors.append(row)
+    fills = _fill_stretches(text, block, units, anchors, labels)
+    if fills is None:
+        with_blocks = _column_block_anchors(units, anchors, labels, leaf)
+        if with_blocks != anchors:
+            fills = _fill_stretches(text, block, units, with_blocks, labels)
+    return fills
+
+
+def _column_block_anchors(units: list[PrintedRow], anchors: list[int | None],
+                          labels: list[tuple[Span, RowMatch]], leaf: list[str]) -> list[int | None]:
+    """``anchors`` plus, for each block printed column by column and not anchored yet, the template rows
+    named by the labels right after it, if its first k distinct rows are k consecutive template rows."""
+    out = list(anchors)
+    starts = sorted({u.column_block for u in units if u.column_block is not None})
+    for first in starts:
+        members = [i for i, u in enumerate(units) if u.column_block == first]
+        if any(out[i] is not None for i in members):
+            continue
+        end = max(s.end for i in members for s in units[i].spans)
+        nxt = members[-1] + 1
+        stop = min(s.start for s in units[nxt].spans) if nxt < len(units) else None
+        rows: list[str] = []
+        for span, match in labels:
+            if span.start >= end and (stop is None or span.start < stop) and match.row in leaf \
+                    and match.row not in rows:
+                rows.append(match.row)  # type: ignore[arg-type]
+        rows = rows[:len(members)]
+        idx = [leaf.index(r) for r in rows]
+        if len(idx) == len(members) and idx == list(range(idx[0], idx[0] + len(idx))):
+            for i, a in zip(members, idx):
+                out[i] = a
+    return out
+
+
+def _fill_stretches(text: str, block: Block, units: list[PrintedRow], anchors: list[int | None],
+                    labels: list[tuple[Span, RowMatch]]) -> dict[str, RowFill] | None:
+    """The rows of :func:`aligned` from the printed rows and their anchors (template row indices)."""
+    leaf = _leaf_rows(block)
+    label_ends = [s.end for s, _ in labels]
     known = [(u, a) for u, a in enumerate(anchors) if a is not None]
     if any(a2 <= a1 or u2 - u1 > a2 - a1 for (u1, a1), (u2, a2) in zip(known, known[1:])):
         return None
@@ -557,12 +627,14 @@ def aligned(text: str, region: Region) -> dict[str, RowFill] | None:
     bounds = [(-1, -1)] + known + [(len(units), len(leaf))]
     for (u1, a1), (u2, a2) in zip(bounds, bounds[1:]):
         if 0 <= u1:
-            fills[leaf[a1]] = fill_row(text, block, units[u1][1], labels[bisect.bisect_right(
-                label_ends, units[u1][1][0].start) - 1][0].end)
+            unit = units[u1]
+            label_end = None if unit.column_block is not None else \
+                labels[bisect.bisect_right(label_ends, unit.spans[0].start) - 1][0].end
+            fills[leaf[a1]] = fill_row(text, block, unit.spans, label_end)
         gap_units, gap_rows = units[u1 + 1:u2], leaf[a1 + 1:a2]
         if len(gap_units) == len(gap_rows):
-            for r, (_, spans) in zip(gap_rows, gap_units):
-                fills[r] = fill_row(text, block, spans, None)
+            for r, unit in zip(gap_rows, gap_units):
+                fills[r] = fill_row(text, block, unit.spans, None)
         elif gap_units:
             return None
     return fills
@@ -582,7 +654,10 @@ def build_tables(text: str, spans: list[Span], template_name: str,
     for region in regions.values():
         block = region.block
         if block.table == "review":
-            fills = {"*": fill_row(text, block, region.values, region.header_end)} if region.values else {}
+            drifted = [s for s in spans if s.label == "COL_HEADER" and region.values and
+                       region.values[0].start < s.start < region.values[-1].end]
+            fills = {"*": fill_row(text, block, region.values, region.header_end, drifted)} \
+                if region.values else {}
             region_flags: list[Flag] = []
         else:
             fills, region_flags = label_anchored(text, region)

@@ -388,3 +388,52 @@ def test_a_label_standing_twice_takes_the_values_of_the_one_that_has_them():
     rec = build_record("x.txt", text, spans)
     assert [rec.cells[f"requests/total/{c}"] for c in ("natural", "total")] == [7, 7]
     assert not any(f.kind == "row_repeated" for f in rec.flags)
+
+
+def test_column_blocks_anchored_by_the_labels_printed_after_them():
+    # PDF text: rows printed row-wise after their labels, then two blocks printed column by column, each
+    # followed by its bunched labels, then (七)总计 blank (its label alone), then the last row. The blank
+    # row leaves one fewer printed row than template rows after the last row-wise anchor; the labels after
+    # each block say which rows it holds, so the blank one is 总计.
+    t = get_template("2021").block("requests")
+    order = [r.key for r in t.rows]
+    label = {r.key: r.labels[0] for r in t.rows}
+    vals = {r: [str((i + 3) * (j + 2) % 9) for j in range(6)] for i, r in enumerate(order)}
+    for r in vals:
+        vals[r].append(str(sum(int(x) for x in vals[r])))
+    vals["total"] = [None] * 7
+    first_block, second_block = order[10:14], order[14:-2]
+    assert order[-2] == "total" and len(second_block) != len(t.cols)
+
+    def row(r):
+        return [R(label[r]), "\n\n"] + [V(v) + "\n\n" for v in vals[r]]
+
+    def columns(rows):
+        return ["\n".join(V(vals[r][c]) for r in rows) + "\n\n" for c in range(7)]
+
+    parts = [H("自然人"), "\n\n"]
+    for r in order[:10]:
+        parts += row(r)
+    parts += columns(first_block) + [R(label[r]) + "\n" for r in first_block] + ["\n"]
+    parts += columns(second_block) + [R(label[r]) + "\n" for r in second_block]
+    parts += [R(label["total"]), "\n\n"] + row(order[-1])
+    text, spans = doc("2021", "".join(parts))
+    rec = build_record("x.txt", text, spans)
+    for r in order:
+        got = [rec.cells[f"requests/{r}/{c.key}"] for c in t.cols]
+        assert got == [None if v is None else int(v) for v in vals[r]], r
+
+
+def test_a_header_cell_drifted_into_the_review_values_takes_one_cell_of_the_rhythm():
+    # The review table one cell per line, its whole 未经复议直接起诉 block blank (empty lines), and the last
+    # block's 总计 header printed among its values: the header is no value and no blank.
+    review_vals = ["314", "19", "0", "0", "333"] + [None] * 5 + ["183", "0", "4", "10", "197"]
+    parts = ["[[TABLE_TITLE:行政复议]]\n", H("结果维持"), "\n\n"]
+    for i, v in enumerate(review_vals):
+        if i == 14:
+            parts.append(H("总计") + "\n\n")
+        parts.append((V(v) if v is not None else "") + "\n\n")
+    text, spans = doc("2021", H("自然人") + R("一、本年新收政府信息公开申请数量") + V("0"), review="".join(parts))
+    rec = build_record("x.txt", text, spans)
+    got = [rec.cells[k] for k in get_template("2021").block("review").keys]
+    assert got == [None if v is None else int(v) for v in review_vals]
