@@ -340,6 +340,7 @@ def label_anchored(text: str, region: Region) -> tuple[dict[str, RowFill], list[
         _spread(lead, unlabelled, block, rows, flags)
     # A labelled run holding more than its row: later unlabelled rows lost their labels.
     per_row = len(block.cols)
+    presplit: dict[str, RowFill] = {}
     for r in list(rows):
         seg, vals = rows[r][0]
         following = []
@@ -354,6 +355,11 @@ def label_anchored(text: str, region: Region) -> tuple[dict[str, RowFill], list[
         elif 1 < len(vals) <= len(following) + 1 and all(count_fillings([v.text(text)], per_row) for v in vals):
             chunks = [[v] for v in vals]  # glued rows: one run per row
         else:
+            joined = _split_over_rows([v.text(text) for v in vals], block, len(following) + 1)
+            if joined is not None:
+                for nxt, cells in zip([r] + following, joined):
+                    presplit[nxt] = RowFill(cells, [None] * per_row, "solved", vals)
+                    rows.pop(nxt, None)
             continue
         if len(chunks) - 1 <= len(following):
             rows[r] = [(seg, chunks[0])]
@@ -369,7 +375,24 @@ def label_anchored(text: str, region: Region) -> tuple[dict[str, RowFill], list[
                               f"row {r} is labelled {len(entries)} times with values; the first is used"))
         if vals:
             fills[r] = fill_row(text, block, vals, seg.label_end)
+    fills.update(presplit)
     return fills, flags
+
+
+def _split_over_rows(runs: list[str], block: Block, max_rows: int) -> list[list[Number | None]] | None:
+    """Values too many for their row, glued in places, whose next rows lost their labels
+    (``…禁止公开00000000000000`` over two rows; ``0 255 60 34 0 0 349 0597 2 92 0 0 691``): the rows they
+    fill in the one way the text (and the rows' identities) allow, else None."""
+    per_row, groups = len(block.cols), identity_groups(block)
+    if split_row(runs, per_row, groups).status not in ("unsolved", "extra"):
+        return None
+    for m in range(2, max_rows + 1):
+        sol = split_row(runs, per_row * m, groups * m)
+        if sol.status in ("forced", "solved"):
+            return [sol.values[j:j + per_row] for j in range(0, per_row * m, per_row)]
+        if sol.status not in ("unsolved", "extra"):
+            return None  # too few for m rows, or several ways to fill them: nothing says which
+    return None
 
 
 def _first_rows_of_headings(block: Block, labelled: list[Segment]) -> None:

@@ -437,3 +437,23 @@ def test_a_header_cell_drifted_into_the_review_values_takes_one_cell_of_the_rhyt
     rec = build_record("x.txt", text, spans)
     got = [rec.cells[k] for k in get_template("2021").block("review").keys]
     assert got == [None if v is None else int(v) for v in review_vals]
+
+
+def test_values_of_rows_that_lost_their_labels_glued_onto_the_row_before():
+    # Glued layout: 3、… lost its label, so its digits follow 2、…'s (14 zeros over two rows: one split);
+    # (二)部分公开 lost its label and its first cell is glued to its second (``0597``): 13 values, 14 cells.
+    block = get_template("2021").block("requests")
+    label = {r.key: r.labels[0] for r in block.rows}
+    runs = {r.key: V("0000000") for r in block.rows}
+    runs["denied.law_forbidden"] = V("00000000000000")
+    runs["granted"] = " ".join(V(v) for v in "0 255 60 34 0 0 349 0597 2 92 0 0 691".split())
+    lost = {"denied.security_stability", "partial"}
+    # the lost rows' values are already in the runs before them
+    req = H("自然人") + "".join(R(label[r.key]) + runs[r.key] + " " for r in block.rows if r.key not in lost)
+    text, spans = doc("2021", req)
+    c = build_record("x.txt", text, spans).cells
+    cols = [col.key for col in block.cols]
+    assert [c[f"requests/denied.law_forbidden/{k}"] for k in cols] == [0] * 7
+    assert [c[f"requests/denied.security_stability/{k}"] for k in cols] == [0] * 7
+    assert [c[f"requests/granted/{k}"] for k in cols] == [0, 255, 60, 34, 0, 0, 349]
+    assert [c[f"requests/partial/{k}"] for k in cols] == [0, 597, 2, 92, 0, 0, 691]
