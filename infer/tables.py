@@ -180,6 +180,12 @@ def identity_groups(block: Block) -> list[int]:
     return []
 
 
+def signed_columns(block: Block) -> list[bool]:
+    """Per printed cell of a row: may it hold a signed number (本年增/减)? (A review "row" is all three.)"""
+    signed = [c.kind == "change" for c in block.cols]
+    return signed * len(block.rows) if block.table == "review" else signed
+
+
 def delimited_columns(text: str, anchor_end: int | None, values: list[Span], ncols: int,
                       drifted: list[Span] = ()) -> list[int] | None:  # type: ignore[assignment]
     """Column index of each value from the delimiters around it, for tab- and pipe-delimited rows.
@@ -296,7 +302,7 @@ def fill_row(text: str, block: Block, spans: list[Span], label_end: int | None,
                 vals[c] = p.value if p else None
                 units[c] = p.unit if p else None
             return RowFill(vals, units, "blanks", spans)
-    sol = split_row(texts, ncols, identity_groups(block))
+    sol = split_row(texts, ncols, identity_groups(block), signed_columns(block))
     if sol.status == "direct":
         for i, t in enumerate(texts[:ncols]):
             p = parse_value(t)
@@ -383,11 +389,11 @@ def _split_over_rows(runs: list[str], block: Block, max_rows: int) -> list[list[
     """Values too many for their row, glued in places, whose next rows lost their labels
     (``…禁止公开00000000000000`` over two rows; ``0 255 60 34 0 0 349 0597 2 92 0 0 691``): the rows they
     fill in the one way the text (and the rows' identities) allow, else None."""
-    per_row, groups = len(block.cols), identity_groups(block)
-    if split_row(runs, per_row, groups).status not in ("unsolved", "extra"):
+    per_row, groups, signed = len(block.cols), identity_groups(block), signed_columns(block)
+    if split_row(runs, per_row, groups, signed).status not in ("unsolved", "extra"):
         return None
     for m in range(2, max_rows + 1):
-        sol = split_row(runs, per_row * m, groups * m)
+        sol = split_row(runs, per_row * m, groups * m, signed * m)
         if sol.status in ("forced", "solved"):
             return [sol.values[j:j + per_row] for j in range(0, per_row * m, per_row)]
         if sol.status not in ("unsolved", "extra"):

@@ -152,12 +152,14 @@ def count_fillings(cell_texts: Sequence[str], ncols: int) -> int:
 
 
 def search_fillings(cell_texts: Sequence[str], ncols: int, groups: Sequence[int] = (),
-                    want: int = 2, budget: int = 300_000) -> list[list[Number]] | None:
+                    want: int = 2, budget: int = 300_000,
+                    signed: Sequence[bool] | None = None) -> list[list[Number]] | None:
     """Up to ``want`` fillings of the row, depth first; None if the search ran past ``budget`` steps.
 
     ``groups`` are consecutive runs of cells whose last cell is the sum of the others (the requests
     table's total column; the review table's three 总计). A group's total is not enumerated: it must read
     as exactly the sum of the cells before it, which prunes the search to what the identities allow.
+    ``signed[c]``: cell c may hold a signed number (本年增/减); a number printed with a sign goes only there.
     """
     cells = [_cells(t) for t in cell_texts]
     if any(c is None or (isinstance(c, Parsed) and c.value is None) for c in cells):
@@ -187,10 +189,14 @@ def search_fillings(cell_texts: Sequence[str], ncols: int, groups: Sequence[int]
             return
         cell = cells[i]
         if isinstance(cell, Parsed):
+            if signed is not None and c < ncols and not signed[c] and cell.value is not None and cell.value < 0:
+                return
             if c < ncols and _fits(c, cell.value, acc, total_at):
                 place(i + 1, 0, acc + [cell.value])  # type: ignore[list-item]
             return
         digits, tail, sign = cell
+        if pos == 0 and sign and signed is not None and c < ncols and not signed[c]:
+            return
         rest = len(digits) - pos
         spans_after = len(cells) - i - 1
         if ncols - c < 1 + spans_after or capacity[i + 1] + rest < ncols - c:
@@ -226,7 +232,8 @@ def _fits(c: int, value: Number | None, acc: list[Number], total_at: dict[int, i
     return c not in total_at or value == sum(acc[total_at[c]:])
 
 
-def split_row(cell_texts: Sequence[str], ncols: int, groups: Sequence[int] = ()) -> RowSolution:
+def split_row(cell_texts: Sequence[str], ncols: int, groups: Sequence[int] = (),
+              signed: Sequence[bool] | None = None) -> RowSolution:
     """Distribute a row's value spans over ``ncols`` cells.
 
     "direct": one span per cell. "forced": glued, but only one split exists (taken even if it breaks an
@@ -242,27 +249,40 @@ def split_row(cell_texts: Sequence[str], ncols: int, groups: Sequence[int] = ())
             return RowSolution([p.value for p in parsed], "direct")  # type: ignore[union-attr]
     cell_texts = [p for t in cell_texts for p in (pieces(t) if digit_run(t) is None else [t])]
     n = count_fillings(cell_texts, ncols)
+    if n and signed is not None and any(_has_sign(t) for t in cell_texts):
+        # a printed sign goes only to a signed column (本年增/减): count the readings that respect it
+        found = search_fillings(cell_texts, ncols, want=3, signed=signed)
+        n = len(found) if found is not None else n
+    else:
+        signed = None
     if n == 0:
         glued = any(r is not None and len(r[0]) > 1 for r in (digit_run(t) for t in cell_texts))
         status = "extra" if len(cell_texts) > ncols else ("unsolved" if glued else "short")
         return RowSolution(_left_aligned(cell_texts, ncols), status, 0)
     if n == 1:
-        return RowSolution(search_fillings(cell_texts, ncols, want=1)[0], "forced")  # type: ignore[index]
+        return RowSolution(search_fillings(cell_texts, ncols, want=1, signed=signed)[0], "forced")  # type: ignore[index]
     fitting: Sequence[int] = ()
     if groups:
-        good = search_fillings(cell_texts, ncols, groups)
+        good = search_fillings(cell_texts, ncols, groups, signed=signed)
         if good is not None and len(good) == 1:
             return RowSolution(good[0], "solved", n)
         if good == []:  # the published row breaks its own sum: no split can satisfy it
-            return RowSolution(agreed(cell_texts, ncols), "conflict", n)
+            return RowSolution(agreed(cell_texts, ncols, signed=signed), "conflict", n)
         fitting = groups
-    return RowSolution(agreed(cell_texts, ncols, fitting), "ambiguous", n)
+    return RowSolution(agreed(cell_texts, ncols, fitting, signed=signed), "ambiguous", n)
 
 
-def agreed(cell_texts: Sequence[str], ncols: int, groups: Sequence[int] = (), limit: int = 256) -> list[Number | None]:
-    """The cells every reading of an ambiguous row gives the same value (``4747 | 47`` over three cells:
-    47,47,47 / 474,7,47 / 4,747,47 all end in 47): those the text determines; the others None."""
-    readings = search_fillings(cell_texts, ncols, groups, want=limit)
+def _has_sign(text: str) -> bool:
+    cell = _cells(text)
+    return bool(cell[2]) if isinstance(cell, tuple) else (cell is not None and (cell.value or 0) < 0)
+
+
+def agreed(cell_texts: Sequence[str], ncols: int, groups: Sequence[int] = (), limit: int = 256,
+           signed: Sequence[bool] | None = None) -> list[Number | None]:
+    """The cells every reading of an ambiguous row gives the same value (``315-430`` over 上年项目数量,
+    本年增/减, 处理决定数量: 315,-4,30 / 315,-43,0 both start with 315): those the text determines; the
+    others None."""
+    readings = search_fillings(cell_texts, ncols, groups, want=limit, signed=signed)
     if not readings or len(readings) >= limit:
         return [None] * ncols
     return [r[0][i] if all(x[i] == readings[0][i] for x in readings) else None

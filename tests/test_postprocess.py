@@ -227,6 +227,15 @@ def test_parse_value(text, value, unit):
     assert p is not None and p.value == value and p.unit == unit
 
 
+def test_a_printed_sign_goes_only_to_a_signed_column():
+    # 上年项目数量 | 本年增/减 | 处理决定数量: ``315-430`` is 315,-4,30 or 315,-43,0 (never 31,5,-430)
+    signed = [False, True, False]
+    assert split_row(["315-430"], 3, signed=signed).values == [315, None, None]
+    assert split_row(["315-430"], 3).values == [None, None, None]
+    assert split_row(["450增750"], 3, signed=signed).values == [450, None, None]
+    assert split_row(["12", "-5", "3"], 3, signed=signed).status == "direct"
+
+
 def test_split_row_statuses():
     total = [7]  # one identity group: the last of seven cells is the sum of the others
     assert split_row(["690000069"], 7, total).values == [69, 0, 0, 0, 0, 0, 69]

@@ -39,7 +39,7 @@ from .synth_prose import (SUBHEAD_STYLES, ProseContext, chrome_segs, collapsed_s
 from .synth_tables import (LabelStyle, Table, blank_cells, build_tables, damage_headers, lose_row_labels,
                            split_digits)
 from .synth_values import (AMOUNT_STYLES, draw_values, digits_split, format_amount, format_change, parse_cell,
-                           perturb, run_is_determined)
+                           perturb, undetermined_cells)
 
 DAMAGE: tuple[str, ...] = (
     "digit_split",  # 1 0 = 10 inside a cell
@@ -75,9 +75,10 @@ TRAIN_PROFILES = {"zero": 0.3, "typical": 0.7}
 LAYOUT_WEIGHTS = {"lines": 15, "pipe": 20, "tabs": 15, "glued": 20, "pdf_columns": 15, "markdown": 15}
 DAMAGE_COUNT_WEIGHTS = [15, 30, 30, 15, 10]  # 0, 1, 2, 3, 4 kinds
 INCONSISTENT_SHARE = 0.1
-# A glued run's keys are lenient only when its text (with the rules whose other cells are known) does not
-# force the split — as the hand-checked gold does (``690000069`` = 69,0,0,0,0,0,69 is not lenient; ``2433``
-# over three cells is). False: every key of every multi-cell run is lenient.
+# The cells of a printed row with a glued run are lenient only where the row's text (with the rules whose
+# other cells are known) does not determine them — as the hand-checked gold does (``690000069`` =
+# 69,0,0,0,0,0,69 is not lenient; ``2433`` over three cells is; so is ``47`` after ``4747``, which may be
+# the glued one). False: every key of every multi-cell run is lenient.
 LENIENT_ONLY_AMBIGUOUS = True
 LATE_2019_SHARE = 0.06  # of 2021+ reports
 
@@ -246,10 +247,19 @@ def _gold(tpl: Template, asm: Assembled, text: str, tables: list[Table], year: i
     known = {k: v for (s, e, keys) in asm.value_spans if len(keys) == 1 for k in keys
              if (v := cells[k]) is not None}
     lenient: list[str] = []
+    printed_rows: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # a review table prints one row
     for s, e, keys in asm.value_spans:
-        if len(keys) > 1 and not (LENIENT_ONLY_AMBIGUOUS
-                                  and run_is_determined(asm.text[s:e], keys, cells, tpl, known)):
-            lenient += keys
+        row = "review" if keys[0].startswith("review/") else keys[0].rsplit("/", 1)[0]
+        printed_rows.setdefault(row, []).append((asm.text[s:e], tuple(keys)))
+    for runs in printed_rows.values():
+        if not any(len(keys) > 1 for _, keys in runs):
+            continue
+        if LENIENT_ONLY_AMBIGUOUS:
+            row_keys = {k for _, keys in runs for k in keys}
+            outside = {k: v for k, v in known.items() if k not in row_keys}
+            lenient += undetermined_cells(runs, cells, tpl, outside)
+        else:
+            lenient += [k for _, keys in runs if len(keys) > 1 for k in keys]
     secs = []
     for n in range(1, 7):
         if n in asm.sections:

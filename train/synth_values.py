@@ -324,22 +324,47 @@ def candidate_splits(text: str, kinds: list[str]) -> list[tuple[Number, ...]] | 
     return out if walk(0, 0, []) else None
 
 
-def run_is_determined(text: str, keys: tuple[str, ...], truth: dict[str, Number | None], tpl: Template,
-                      known: dict[str, Number]) -> bool:
-    """True when the run's text, with the rules whose other cells are known, allows the true split only."""
+def undetermined_cells(runs: list[tuple[str, tuple[str, ...]]], truth: dict[str, Number | None], tpl: Template,
+                       known: dict[str, Number], limit: int = MAX_SPLITS) -> list[str]:
+    """The cells of one printed row that its text does not determine: those on which the readings of the
+    row's value spans ``runs`` (text, the keys it covers) disagree, or differ from the truth.
+
+    A reader sees the row's spans, not which of them are glued (``4747 47`` over three cells is 47,47,47
+    or 474,7,47 or 4,747,47 or 4747,4,7), so every way of sharing the row's cells among its spans counts.
+    Readings that satisfy the rules whose other cells are ``known`` are kept, if there are any (a row that
+    breaks its own sum keeps them all)."""
+    keys = [k for _, ks in runs for k in ks]
     kinds = [tpl.column_of[k].kind for k in keys]
-    cands = candidate_splits(text, kinds)
-    if cands is None:
-        return False
+    readings: list[tuple[Number, ...]] = []
+    memo: dict[tuple[int, int, int], list[tuple[Number, ...]] | None] = {}
+
+    def walk(i: int, cell: int, acc: tuple[Number, ...]) -> bool:
+        if i == len(runs):
+            if cell == len(keys):
+                readings.append(acc)
+            return len(readings) <= limit
+        for k in range(1, len(keys) - cell - (len(runs) - i - 1) + 1):
+            if (i, cell, k) not in memo:
+                memo[i, cell, k] = candidate_splits(runs[i][0], kinds[cell:cell + k])
+            splits = memo[i, cell, k]
+            if splits is None:
+                return False
+            for split in splits:
+                if not walk(i + 1, cell + k, acc + split):
+                    return False
+        return True
+
+    if not walk(0, 0, ()):
+        return keys
     index = {k: i for i, k in enumerate(keys)}
     usable = [r for r in tpl.rules if any(k in index for k in r.keys)
               and all(k in index or k in known for k in r.keys)]
 
-    def fits(cand: tuple[Number, ...]) -> bool:
+    def fits(reading: tuple[Number, ...]) -> bool:
         def val(k: str) -> Number:
-            return cand[index[k]] if k in index else known[k]
+            return reading[index[k]] if k in index else known[k]
 
         return all(abs(sum(val(k) for k in r.lhs) - sum(val(k) for k in r.rhs)) < 1e-9 for r in usable)
 
-    kept = [c for c in cands if fits(c)]
-    return len(kept) == 1 and list(kept[0]) == [truth[k] for k in keys]
+    kept = [r for r in readings if fits(r)] or readings
+    return [k for i, k in enumerate(keys) if not kept or any(r[i] != truth[k] for r in kept)]
