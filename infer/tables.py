@@ -263,17 +263,26 @@ def line_columns(gaps: list[str], ncols: int, drifted_lines: list[int] | None = 
 def join_within_cells(text: str, spans: list[Span]) -> list[str] | None:
     """In a row whose cells are delimited (``|``, tab, line break), values separated only by spaces sit in
     one cell: ``1 0 |`` is the cell 10 whatever the tagger cut. None when the row shows no delimiters."""
+    merged = merge_within_cells(text, spans)
+    return None if merged is None else [s.text(text) for s in merged]
+
+
+def merge_within_cells(text: str, spans: list[Span]) -> list[Span] | None:
+    """The value spans of :func:`join_within_cells`, those in one cell merged into one span (its score
+    the lowest of theirs). None when the values show no delimiters, or all are delimited."""
     gaps = [text[a.end:b.start] for a, b in zip(spans, spans[1:])]
     delimited = [any(c in g for c in "|\t\n") for g in gaps]
     if not any(delimited) or all(delimited):
         return None
-    cells = [text[spans[0].start:spans[0].end]]
-    for span, gap, delim in zip(spans[1:], gaps, delimited):
+    out = [spans[0]]
+    for span, delim in zip(spans[1:], delimited):
         if delim:
-            cells.append(text[span.start:span.end])
+            out.append(span)
         else:
-            cells[-1] += gap + text[span.start:span.end]
-    return cells
+            last = out[-1]
+            scores = [x for x in (last.score, span.score) if x is not None]
+            out[-1] = Span(last.start, span.end, "VALUE", min(scores) if scores else None)
+    return out
 
 
 @dataclass
@@ -356,6 +365,9 @@ def label_anchored(text: str, region: Region) -> tuple[dict[str, RowFill], list[
             following.append(nxt)
         if not following:
             continue
+        merged = merge_within_cells(text, vals) if len(vals) > per_row else None
+        if merged and len(merged) % per_row == 0 and len(vals) % per_row:
+            vals = merged  # digits split by a space inside delimited cells (``| 4 1 |``): rows of whole cells
         if len(vals) > per_row and len(vals) % per_row == 0:
             chunks = [vals[j:j + per_row] for j in range(0, len(vals), per_row)]
         elif 1 < len(vals) <= len(following) + 1 and all(count_fillings([v.text(text)], per_row) for v in vals):
@@ -515,6 +527,9 @@ def grid(text: str, region: Region) -> dict[str, RowFill] | None:
     if len(region.values) == ncols * len(leaf) and len(rows_in_order) != len(leaf):
         rows_in_order = leaf  # a full table whose lost labels the count makes up for
     values = region.values
+    merged = merge_within_cells(text, values) if len(values) > ncols * len(rows_in_order) else None
+    if merged and len(merged) == ncols * len(rows_in_order):
+        values = merged  # digits split by a space inside delimited cells (``| 4 1 |``)
     extra = len(values) - ncols * len(rows_in_order)
     if 0 < extra <= 2 and all(v.score is not None for v in values):
         # A stray span or two (a page number, a digit of a label): drop the ones the tagger trusted least.
@@ -621,7 +636,8 @@ def aligned(text: str, region: Region) -> dict[str, RowFill] | None:
 def _column_block_anchors(units: list[PrintedRow], anchors: list[int | None],
                           labels: list[tuple[Span, RowMatch]], leaf: list[str]) -> list[int | None]:
     """``anchors`` plus, for each block printed column by column and not anchored yet, the template rows
-    named by the labels right after it, if its first k distinct rows are k consecutive template rows."""
+    named by the labels printed right after it (PDF text: the label column follows the values), when
+    they are k consecutive template rows, k the block's count of rows."""
     out = list(anchors)
     starts = sorted({u.column_block for u in units if u.column_block is not None})
     for first in starts:
@@ -629,15 +645,13 @@ def _column_block_anchors(units: list[PrintedRow], anchors: list[int | None],
         if any(out[i] is not None for i in members):
             continue
         end = max(s.end for i in members for s in units[i].spans)
-        nxt = members[-1] + 1
-        stop = min(s.start for s in units[nxt].spans) if nxt < len(units) else None
+        after = min(s.start for s in units[members[-1] + 1].spans) if members[-1] + 1 < len(units) else None
         rows: list[str] = []
         for span, match in labels:
-            if span.start >= end and (stop is None or span.start < stop) and match.row in leaf \
+            if span.start >= end and (after is None or span.start < after) and match.row in leaf \
                     and match.row not in rows:
                 rows.append(match.row)  # type: ignore[arg-type]
-        rows = rows[:len(members)]
-        idx = [leaf.index(r) for r in rows]
+        idx = [leaf.index(r) for r in rows[:len(members)]]
         if len(idx) == len(members) and idx == list(range(idx[0], idx[0] + len(idx))):
             for i, a in zip(members, idx):
                 out[i] = a

@@ -273,12 +273,28 @@ def repair_spans(text: str, spans: list[Span]) -> list[Span]:
     merged: list[Span] = []
     for s in fixed:
         prev = merged[-1] if merged else None
-        if prev and prev.label == s.label == "VALUE" and prev.end == s.start:
+        if prev and prev.label == s.label == "VALUE" and (prev.end == s.start or _one_pipe_cell(text, prev, s)):
             score = None if prev.score is None or s.score is None else round(min(prev.score, s.score), 4)
             merged[-1] = Span(prev.start, s.end, "VALUE", score)
         else:
             merged.append(s)
     return merged
+
+
+def _one_pipe_cell(text: str, a: Span, b: Span) -> bool:
+    """Do two values fill one ``| … |`` cell between them, with only spaces apart (``| 4 1 |``, a number
+    whose digits a scrape spaced out)? Then they are one value, however the tagger cut it."""
+    if text[a.end:b.start].strip(_SPACES) != "":
+        return False
+    i, j = a.start - 1, b.end
+    while i >= 0 and text[i] in _SPACES:
+        i -= 1
+    while j < len(text) and text[j] in _SPACES:
+        j += 1
+    return i >= 0 and text[i] == "|" and j < len(text) and text[j] == "|"
+
+
+_SPACES = " \u3000\xa0"
 
 
 _CELL_END = " \t\n\r|\u3000\xa0"

@@ -466,3 +466,31 @@ def test_values_of_rows_that_lost_their_labels_glued_onto_the_row_before():
     assert [c[f"requests/denied.security_stability/{k}"] for k in cols] == [0] * 7
     assert [c[f"requests/granted/{k}"] for k in cols] == [0, 255, 60, 34, 0, 0, 349]
     assert [c[f"requests/partial/{k}"] for k in cols] == [0, 597, 2, 92, 0, 0, 691]
+
+
+def test_markdown_rows_merged_with_br_are_read_by_the_labels_before_them():
+    # A markdown table where rows 3–7 of 不予公开 came out as one row, every cell holding five values
+    # joined by <br>, their labels bunched in the first cell; the next row blank, its label lost. The
+    # labels before the merged row say which rows it holds, so the blank row is the one after them.
+    t = get_template("2021").block("requests")
+    order = [r.key for r in t.rows]
+    label = {r.key: r.labels[0] for r in t.rows}
+    vals = {r: [str((i + 1) * (j + 3) % 11) for j in range(6)] for i, r in enumerate(order)}
+    for r in vals:
+        vals[r].append(str(sum(int(x) for x in vals[r])))
+    merged = order[6:11]
+
+    def line(r):
+        return "| " + R(label[r]) + " | " + " | ".join(V(v) for v in vals[r]) + " |\n"
+
+    md = "| " + H("自然人") + " | " + H("总计") + " |\n"
+    md += "".join(line(r) for r in order[:6])
+    md += "| " + "<br>".join(R(label[r]) for r in merged) + " | " + " | ".join(
+        "<br>".join(V(vals[r][c]) for r in merged) for c in range(7)) + " |\n"
+    vals[order[11]] = [None] * 7
+    md += "|" + "  |" * 8 + "\n" + "".join(line(r) for r in order[12:])
+    text, spans = doc("2021", md)
+    rec = build_record("x.txt", text, spans)
+    for r in order:
+        got = [rec.cells[f"requests/{r}/{c.key}"] for c in t.cols]
+        assert got == [None if v is None else int(v) for v in vals[r]], r

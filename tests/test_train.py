@@ -178,3 +178,30 @@ def test_repair_adds_a_number_filling_a_pipe_cell_the_tagger_left_out():
              Span(20, 21, "VALUE", 0.8), Span(24, 25, "VALUE", 0.6)]
     values = [text[s.start:s.end] for s in repair_spans(text, spans) if s.label == "VALUE"]
     assert values == ["3", "0", "3"]  # the 3 in 第 3 页 stands in no pipe cell
+
+
+def test_training_batches_carry_a_mask_only_when_padded():
+    from nianbao.train.trainer import collate, training_autocast
+
+    full = [{"input_ids": [5, 6, 7], "labels": [0, 1, 2]}, {"input_ids": [8, 9, 10], "labels": [0, 0, 0]}]
+    batch = collate(full, pad_id=0)
+    assert "attention_mask" not in batch and batch["input_ids"].shape == (2, 3)
+    ragged = collate(full[:1] + [{"input_ids": [8], "labels": [3]}], pad_id=0)
+    assert ragged["attention_mask"].tolist() == [[1, 1, 1], [1, 0, 0]]
+    assert ragged["labels"].tolist()[1] == [3, -100, -100]  # padding is never scored
+    with pytest.raises(ValueError, match="training.precision"):
+        training_autocast("fp16")
+
+
+def test_repair_joins_the_spaced_digits_of_one_pipe_cell():
+    from nianbao.infer.tagger import repair_spans
+    from nianbao.spans import Span
+
+    text = "| 3、其他 | 0 | 2 7 | 46 |\n| 0<br>1 2 | 5 |"
+    a, b = text.index("2 7"), text.index("1 2")
+    spans = [Span(text.index("0 |"), text.index("0 |") + 1, "VALUE"), Span(a, a + 1, "VALUE"),
+             Span(a + 2, a + 3, "VALUE"), Span(b, b + 1, "VALUE"), Span(b + 2, b + 3, "VALUE")]
+    values = [text[s.start:s.end] for s in repair_spans(text, spans) if s.label == "VALUE"]
+    # ``2 7`` fills its cell: one number; ``1 2`` shares its cell with ``0<br>``: left as cut (46 and 5 fill
+    # pipe cells on lines of values: added)
+    assert values == ["0", "2 7", "46", "1", "2", "5"]
