@@ -106,7 +106,25 @@ def collate(batch: list[dict[str, list[int]]], pad_id: int):
         out["labels"][i, :n] = torch.tensor(b["labels"])
         if "token_type_ids" in out:
             out["token_type_ids"][i, :n] = torch.tensor(b["token_type_ids"])
+    if bool(out["attention_mask"].all()):  # no padding (windows are full-length): the mask only costs time
+        del out["attention_mask"]
     return out
+
+
+def training_autocast(precision: str):
+    """The autocast context of a training step: bfloat16 matrix products (weights and optimiser stay fp32)
+    where the CPU computes bf16 natively — about twice the steps per minute here — else plain fp32."""
+    import contextlib
+
+    import torch
+
+    from nianbao.infer.tagger import inference_precision
+
+    if precision not in ("auto", "bf16", "fp32"):
+        raise ValueError(f"training.precision must be auto, bf16 or fp32, not {precision!r}")
+    if precision == "fp32" or (precision == "auto" and inference_precision() != "bf16"):
+        return contextlib.nullcontext()
+    return torch.autocast("cpu", dtype=torch.bfloat16)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -245,7 +263,8 @@ def train(config_path: str | Path, output_dir: str | Path, base_model_dir: str |
             task = bar.add_task("train", total=batches_per_epoch, loss=float("nan"))
             for b in range(0, len(windows), t_cfg["batch_size"]):
                 batch = collate(windows[b:b + t_cfg["batch_size"]], pad_id)
-                loss = model(**batch).loss
+                with training_autocast(t_cfg.get("precision", "fp32")):
+                    loss = model(**batch).loss
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
                 optimizer.step()
