@@ -269,7 +269,7 @@ def repair_spans(text: str, spans: list[Span]) -> list[Span]:
     fixed = [Span(s.start, s.end, "VALUE", s.score)
              if s.label in ("ROW_LABEL", "COL_HEADER") and _NUMERIC.fullmatch(text[s.start:s.end]) else s
              for s in spans]
-    fixed = _complete_numbers(text, _missed_pipe_cells(text, fixed))
+    fixed = _complete_numbers(text, _missed_pipe_cells(text, _split_impossible_numbers(text, fixed)))
     merged: list[Span] = []
     for s in fixed:
         prev = merged[-1] if merged else None
@@ -281,10 +281,27 @@ def repair_spans(text: str, spans: list[Span]) -> list[Span]:
     return merged
 
 
+_SPACED_DIGITS = re.compile(r"\d+(?:[ \u3000\xa0]+\d+)+")
+
+
+def _split_impossible_numbers(text: str, spans: list[Span]) -> list[Span]:
+    """A value of digit groups apart by spaces that cannot be one spaced-out number, because joined it
+    would start with 0 (``0 0``: two rows merged into one markdown cell), is one value per group."""
+    out: list[Span] = []
+    for s in spans:
+        raw = text[s.start:s.end]
+        if s.label == "VALUE" and _SPACED_DIGITS.fullmatch(raw) and raw[0] == "0":
+            out += [Span(s.start + m.start(), s.start + m.end(), "VALUE", s.score) for m in re.finditer(r"\d+", raw)]
+        else:
+            out.append(s)
+    return out
+
+
 def _one_pipe_cell(text: str, a: Span, b: Span) -> bool:
     """Do two values fill one ``| … |`` cell between them, with only spaces apart (``| 4 1 |``, a number
-    whose digits a scrape spaced out)? Then they are one value, however the tagger cut it."""
-    if text[a.end:b.start].strip(_SPACES) != "":
+    whose digits a scrape spaced out)? Then they are one value, however the tagger cut it — unless joined
+    they would start with 0 (``| 0 0 |`` is two values)."""
+    if text[a.end:b.start].strip(_SPACES) != "" or text[a.start:a.end] == "0":
         return False
     i, j = a.start - 1, b.end
     while i >= 0 and text[i] in _SPACES:

@@ -205,3 +205,17 @@ def test_repair_joins_the_spaced_digits_of_one_pipe_cell():
     # ``2 7`` fills its cell: one number; ``1 2`` shares its cell with ``0<br>``: left as cut (46 and 5 fill
     # pipe cells on lines of values: added)
     assert values == ["0", "2 7", "46", "1", "2", "5"]
+
+
+def test_repair_splits_a_value_that_cannot_be_one_spaced_out_number():
+    from nianbao.infer.tagger import repair_spans
+    from nianbao.spans import Span
+
+    # two rows merged into one markdown row: ``0 0`` is two values (no number starts with 0), ``1 0`` is 10
+    text = "| 2.其他<br>3.危及 | 0 0 | 1 0 |"
+    a, b = text.index("0 0"), text.index("1 0")
+    values = [text[s.start:s.end] for s in repair_spans(text, [Span(a, a + 3, "VALUE"), Span(b, b + 3, "VALUE")])]
+    assert values == ["0", "0", "1 0"]
+    # nor are two values filling one cell joined when the first is 0
+    spans = [Span(a, a + 1, "VALUE"), Span(a + 2, a + 3, "VALUE"), Span(b, b + 1, "VALUE"), Span(b + 2, b + 3, "VALUE")]
+    assert [text[s.start:s.end] for s in repair_spans(text, spans)] == ["0", "0", "1 0"]
