@@ -273,7 +273,8 @@ def repair_spans(text: str, spans: list[Span]) -> list[Span]:
     merged: list[Span] = []
     for s in fixed:
         prev = merged[-1] if merged else None
-        if prev and prev.label == s.label == "VALUE" and (prev.end == s.start or _one_pipe_cell(text, prev, s)):
+        if prev and prev.label == s.label == "VALUE" and (prev.end == s.start or _one_pipe_cell(text, prev, s)
+                                                          or _one_line_cell(text, prev, s)):
             score = None if prev.score is None or s.score is None else round(min(prev.score, s.score), 4)
             merged[-1] = Span(prev.start, s.end, "VALUE", score)
         else:
@@ -312,6 +313,44 @@ def _one_pipe_cell(text: str, a: Span, b: Span) -> bool:
 
 
 _SPACES = " \u3000\xa0"
+_LONE_NUMBER = re.compile(r"[ \t\u3000\xa0]*[+\-]?\d+(?:\.\d+)?[ \t\u3000\xa0]*")
+
+
+def _one_line_cell(text: str, a: Span, b: Span) -> bool:
+    """Are two values, only spaces apart, alone on their line between lines that hold one number each
+    (a column printed one cell per line, ``1004`` / ``14 2`` / ``0``)? Then they are one spaced-out
+    number — unless joined they would start with 0."""
+    if text[a.end:b.start].strip(_SPACES) != "" or text[a.start:a.end] == "0":
+        return False
+    start = text.rfind("\n", 0, a.start) + 1
+    end = text.find("\n", b.end)
+    end = len(text) if end < 0 else end
+    if text[start:a.start].strip() or text[b.end:end].strip():
+        return False
+
+    def before(pos: int) -> str | None:  # the nearest non-blank line above the one starting at pos
+        for _ in range(3):
+            if pos <= 0:
+                return None
+            prev = text.rfind("\n", 0, pos - 1) + 1
+            line, pos = text[prev:pos - 1], prev
+            if line.strip():
+                return line
+        return None
+
+    def after(pos: int) -> str | None:  # the nearest non-blank line below the one ending at pos
+        for _ in range(3):
+            if pos >= len(text):
+                return None
+            nxt = text.find("\n", pos + 1)
+            nxt = len(text) if nxt < 0 else nxt
+            line, pos = text[pos + 1:nxt], nxt
+            if line.strip():
+                return line
+        return None
+
+    up, down = before(start), after(end)
+    return all(ln is not None and _LONE_NUMBER.fullmatch(ln) for ln in (up, down))
 
 
 _CELL_END = " \t\n\r|\u3000\xa0"

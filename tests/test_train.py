@@ -219,3 +219,16 @@ def test_repair_splits_a_value_that_cannot_be_one_spaced_out_number():
     # nor are two values filling one cell joined when the first is 0
     spans = [Span(a, a + 1, "VALUE"), Span(a + 2, a + 3, "VALUE"), Span(b, b + 1, "VALUE"), Span(b + 2, b + 3, "VALUE")]
     assert [text[s.start:s.end] for s in repair_spans(text, spans)] == ["0", "0", "1 0"]
+
+
+def test_repair_joins_a_spaced_out_number_alone_on_its_line_in_a_column():
+    from nianbao.infer.tagger import repair_spans
+    from nianbao.spans import Span
+
+    # PDF text, one cell per line: ``14 2`` between lone numbers is 142; a row printed on one line is not
+    text = "1292\n\n1004\n14 2\n0\n规章 3 5\n7\n"
+    a, r = text.index("14 2"), text.index("3 5")
+    spans = [Span(0, 4, "VALUE"), Span(6, 10, "VALUE"), Span(a, a + 2, "VALUE"), Span(a + 3, a + 4, "VALUE"),
+             Span(a + 5, a + 6, "VALUE"), Span(r, r + 1, "VALUE"), Span(r + 2, r + 3, "VALUE"),
+             Span(r + 4, r + 5, "VALUE")]
+    assert [text[s.start:s.end] for s in repair_spans(text, spans)] == ["1292", "1004", "14 2", "0", "3", "5", "7"]
