@@ -279,7 +279,35 @@ def repair_spans(text: str, spans: list[Span]) -> list[Span]:
             merged[-1] = Span(prev.start, s.end, "VALUE", score)
         else:
             merged.append(s)
-    return merged
+    return _split_merged_rows(text, merged)
+
+
+def _split_merged_rows(text: str, spans: list[Span]) -> list[Span]:
+    """A markdown line whose every value cell (three or more) holds the same number k > 1 of spaced digit
+    groups (``| 846 1188 | 25 11 | 0 0 | … |``) is k rows merged into one: one value per group."""
+    out: list[Span] = []
+    i = 0
+    while i < len(spans):
+        line_start = text.rfind("\n", 0, spans[i].start) + 1
+        line_end = text.find("\n", spans[i].start)
+        line_end = len(text) if line_end < 0 else line_end
+        j = i
+        while j < len(spans) and spans[j].start < line_end:
+            j += 1
+        values = [x for x in spans[i:j] if x.label == "VALUE"]
+        cells = {(text.rfind("|", line_start, x.start), text.find("|", x.end, line_end)) for x in values}
+        counts = {len(re.findall(r"\d+", text[a + 1:b])) if _SPACED_DIGITS.fullmatch(text[a + 1:b].strip(_SPACES))
+                  else 0 for a, b in cells if a >= 0 and b >= 0}
+        if text[line_start:line_end].lstrip().startswith("|") and len(cells) >= 3 and len(counts) == 1 \
+                and min(counts) > 1:
+            for x in spans[i:j]:
+                out += [x] if x.label != "VALUE" else [
+                    Span(x.start + m.start(), x.start + m.end(), "VALUE", x.score)
+                    for m in re.finditer(r"\d+", text[x.start:x.end])]
+        else:
+            out += spans[i:j]
+        i = j
+    return out
 
 
 _SPACED_DIGITS = re.compile(r"\d+(?:[ \u3000\xa0]+\d+)+")

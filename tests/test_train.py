@@ -232,3 +232,18 @@ def test_repair_joins_a_spaced_out_number_alone_on_its_line_in_a_column():
              Span(a + 5, a + 6, "VALUE"), Span(r, r + 1, "VALUE"), Span(r + 2, r + 3, "VALUE"),
              Span(r + 4, r + 5, "VALUE")]
     assert [text[s.start:s.end] for s in repair_spans(text, spans)] == ["1292", "1004", "14 2", "0", "3", "5", "7"]
+
+
+def test_repair_splits_a_markdown_line_of_rows_merged_with_spaces():
+    import re
+
+    from nianbao.infer.tagger import repair_spans
+    from nianbao.spans import Span
+
+    # every value cell holds two spaced groups: two rows merged into one line; a line with one spaced
+    # number among single ones is a number whose digits were spaced out
+    text = "| 1.甲<br>2.乙 | 846 1188 | 25 11 | 0 0 | 3 1 |\n| 3.丙 | 4 1 | 7 | 0 | 2 |"
+    cells = [m for m in re.finditer(r"(?<=\| )\d+(?: \d+)?(?= \|)", text)]
+    spans = [Span(m.start(), m.end(), "VALUE") for m in cells]  # the tagger took each cell as one value
+    got = [text[s.start:s.end] for s in repair_spans(text, spans)]
+    assert got == ["846", "1188", "25", "11", "0", "0", "3", "1", "4 1", "7", "0", "2"]
