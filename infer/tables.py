@@ -227,6 +227,31 @@ def delimited_columns(text: str, anchor_end: int | None, values: list[Span], nco
     return cols
 
 
+def markdown_columns(text: str, values: list[Span], ncols: int) -> list[int] | None:
+    """Column index of each value of a row printed as one markdown line (``| 标签 |  | 831 | 100 |  | 0 |  |``):
+    the row's value cells are the line's last ``ncols`` cells, whatever the label cells before them (one
+    to three, some lost). None unless all values sit on one line of at least ``ncols`` cells, one per cell."""
+    if not values:
+        return None
+    start = text.rfind("\n", 0, values[0].start) + 1
+    end = text.find("\n", values[-1].end)
+    end = len(text) if end < 0 else end
+    if "\n" in text[values[0].start:values[-1].end]:
+        return None
+    line = text[start:end]
+    bars = [start + i for i, c in enumerate(line) if c == "|"]
+    if line.rstrip().endswith("|"):
+        bars = bars[:-1]  # the closing bar: no cell after it
+    # cell k of the line begins after bars[k-1] (the first cell at the line start); value cells are the last ncols
+    if len(bars) < ncols:
+        return None
+    cell_starts = bars[-ncols:]
+    cols = [bisect.bisect_right(cell_starts, v.start) - 1 for v in values]
+    if cols[0] < 0 or len(set(cols)) != len(cols):
+        return None
+    return cols
+
+
 def line_columns(gaps: list[str], ncols: int, drifted_lines: list[int] | None = None) -> list[int] | None:
     """Column index of each value in a row printed one cell per line (``gaps[0]`` is the gap after the
     row label, the others the gaps between values): a blank cell leaves an extra empty line.
@@ -303,7 +328,8 @@ def fill_row(text: str, block: Block, spans: list[Span], label_end: int | None,
         texts = join_within_cells(text, spans) or texts
     units: list[str | None] = [None] * ncols
     if len(spans) < ncols:
-        cols = delimited_columns(text, label_end, spans, ncols, drifted)
+        cols = markdown_columns(text, spans, ncols) if "|" in text[spans[0].start:spans[-1].end] else None
+        cols = cols or delimited_columns(text, label_end, spans, ncols, drifted)
         if cols is not None:
             vals: list[Number | None] = [None] * ncols
             for c, t in zip(cols, texts):
@@ -372,6 +398,9 @@ def label_anchored(text: str, region: Region) -> tuple[dict[str, RowFill], list[
             chunks = [vals[j:j + per_row] for j in range(0, len(vals), per_row)]
         elif 1 < len(vals) <= len(following) + 1 and all(count_fillings([v.text(text)], per_row) for v in vals):
             chunks = [[v] for v in vals]  # glued rows: one run per row
+        elif 1 < len(by_line := _by_line(text, vals)) <= len(following) + 1 and "|" in text[vals[0].end:vals[-1].start] \
+                and all(len(line) <= per_row for line in by_line):
+            chunks = by_line  # markdown: one printed row per line, blanks and all
         else:
             joined = _split_over_rows([v.text(text) for v in vals], block, len(following) + 1)
             if joined is not None:
@@ -395,6 +424,17 @@ def label_anchored(text: str, region: Region) -> tuple[dict[str, RowFill], list[
             fills[r] = fill_row(text, block, vals, seg.label_end)
     fills.update(presplit)
     return fills, flags
+
+
+def _by_line(text: str, spans: list[Span]) -> list[list[Span]]:
+    """The spans cut where a line break stands between two of them."""
+    lines: list[list[Span]] = []
+    for s in spans:
+        if lines and "\n" not in text[lines[-1][-1].end:s.start]:
+            lines[-1].append(s)
+        else:
+            lines.append([s])
+    return lines
 
 
 def _split_over_rows(runs: list[str], block: Block, max_rows: int) -> list[list[Number | None]] | None:

@@ -494,3 +494,24 @@ def test_markdown_rows_merged_with_br_are_read_by_the_labels_before_them():
     for r in order:
         got = [rec.cells[f"requests/{r}/{c.key}"] for c in t.cols]
         assert got == [None if v is None else int(v) for v in vals[r]], r
+
+
+def test_markdown_rows_with_a_blank_total_column_and_a_lost_label():
+    # Markdown, 总计 blank in every row (a trailing empty cell), one row's label lost: its line is still its
+    # row, and its cells are the line's last seven whatever label cells come first.
+    t = get_template("2021").block("requests")
+    order = [r.key for r in t.rows]
+    label = {r.key: r.labels[0] for r in t.rows}
+    vals = {r: [str((i + 2) * (j + 5) % 13) for j in range(6)] + [None] for i, r in enumerate(order)}
+    lost = order[9]
+    vals[lost][4] = None
+
+    def line(r):
+        first = "|  |  |  |" if r == lost else "| " + R(label[r]) + " |"
+        return first + "".join(f" {V(v)} |" if v is not None else "  |" for v in vals[r]) + "\n"
+
+    text, spans = doc("2021", "| " + H("自然人") + " | " + H("总计") + " |\n" + "".join(line(r) for r in order))
+    rec = build_record("x.txt", text, spans)
+    for r in order:
+        got = [rec.cells[f"requests/{r}/{c.key}"] for c in t.cols]
+        assert got == [None if v is None else int(v) for v in vals[r]], r
