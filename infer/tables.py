@@ -296,7 +296,7 @@ def merge_within_cells(text: str, spans: list[Span]) -> list[Span] | None:
     """The value spans of :func:`join_within_cells`, those in one cell merged into one span (its score
     the lowest of theirs). None when the values show no delimiters, or all are delimited."""
     gaps = [text[a.end:b.start] for a, b in zip(spans, spans[1:])]
-    delimited = [any(c in g for c in "|\t\n") for g in gaps]
+    delimited = [any(c in g for c in "|\t\n") or "<br" in g for g in gaps]  # <br>: a line break in a cell
     if not any(delimited) or all(delimited):
         return None
     out = [spans[0]]
@@ -662,21 +662,23 @@ def aligned(text: str, region: Region) -> dict[str, RowFill] | None:
         row = None
         if unit.column_block is None:
             j = bisect.bisect_right(label_ends, unit.spans[0].start) - 1
-            if j >= 0 and not text[labels[j][0].end:unit.spans[0].start].strip() and labels[j][1].row in leaf:
+            if j >= 0 and not text[labels[j][0].end:unit.spans[0].start].strip(" \t\n|\u3000\xa0") \
+                    and labels[j][1].row in leaf:  # right after its label (a markdown cell border between)
                 row = leaf.index(labels[j][1].row)  # type: ignore[arg-type]
         anchors.append(row)
     fills = _fill_stretches(text, block, units, anchors, labels)
     if fills is None:
-        with_blocks = _column_block_anchors(units, anchors, labels, leaf)
+        with_blocks = _column_block_anchors(text, units, anchors, labels, leaf)
         if with_blocks != anchors:
             fills = _fill_stretches(text, block, units, with_blocks, labels)
     return fills
 
 
-def _column_block_anchors(units: list[PrintedRow], anchors: list[int | None],
+def _column_block_anchors(text: str, units: list[PrintedRow], anchors: list[int | None],
                           labels: list[tuple[Span, RowMatch]], leaf: list[str]) -> list[int | None]:
     """``anchors`` plus, for each block printed column by column and not anchored yet, the template rows
-    named by the labels printed right after it (PDF text: the label column follows the values), when
+    named by the labels printed right after it (PDF text: the label column follows the values), else
+    right before it (a markdown row merging k rows with ``<br>``: their labels in its first cell): when
     they are k consecutive template rows, k the block's count of rows."""
     out = list(anchors)
     starts = sorted({u.column_block for u in units if u.column_block is not None})
@@ -684,18 +686,32 @@ def _column_block_anchors(units: list[PrintedRow], anchors: list[int | None],
         members = [i for i, u in enumerate(units) if u.column_block == first]
         if any(out[i] is not None for i in members):
             continue
+        begin = min(s.start for i in members for s in units[i].spans)
         end = max(s.end for i in members for s in units[i].spans)
+        before = max(s.end for s in units[members[0] - 1].spans) if members[0] > 0 else -1
         after = min(s.start for s in units[members[-1] + 1].spans) if members[-1] + 1 < len(units) else None
-        rows: list[str] = []
-        for span, match in labels:
-            if span.start >= end and (after is None or span.start < after) and match.row in leaf \
-                    and match.row not in rows:
-                rows.append(match.row)  # type: ignore[arg-type]
-        idx = [leaf.index(r) for r in rows[:len(members)]]
-        if len(idx) == len(members) and idx == list(range(idx[0], idx[0] + len(idx))):
-            for i, a in zip(members, idx):
-                out[i] = a
+        label_ends = [sp.end for sp, _ in labels if before <= sp.start < begin]
+        # labels on the block's own line (the first cell of a merged markdown row) are its labels
+        same_line = bool(label_ends) and "\n" not in text[label_ends[-1]:begin]
+        options = [_distinct_rows(labels, leaf, end, after)[:len(members)],
+                   _distinct_rows(labels, leaf, before, begin)[-len(members):]]
+        for rows in (options[::-1] if same_line else options):
+            idx = [leaf.index(r) for r in rows]
+            if len(idx) == len(members) and idx == list(range(idx[0], idx[0] + len(idx))):
+                for i, a in zip(members, idx):
+                    out[i] = a
+                break
     return out
+
+
+def _distinct_rows(labels: list[tuple[Span, RowMatch]], leaf: list[str], start: int, stop: int | None) -> list[str]:
+    """The template rows the labels between ``start`` and ``stop`` name, in order, each once."""
+    rows: list[str] = []
+    for span, match in labels:
+        if span.start >= start and (stop is None or span.start < stop) and match.row in leaf \
+                and match.row not in rows:
+            rows.append(match.row)  # type: ignore[arg-type]
+    return rows
 
 
 def _fill_stretches(text: str, block: Block, units: list[PrintedRow], anchors: list[int | None],

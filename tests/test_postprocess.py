@@ -515,3 +515,30 @@ def test_markdown_rows_with_a_blank_total_column_and_a_lost_label():
     for r in order:
         got = [rec.cells[f"requests/{r}/{c.key}"] for c in t.cols]
         assert got == [None if v is None else int(v) for v in vals[r]], r
+
+
+def test_a_merged_markdown_row_is_anchored_by_the_labels_in_its_first_cell():
+    # Rows 一, 二 and (一) merged into one markdown line (three values per cell, joined by <br>; the heading
+    # 三、本年度办理结果 among the labels), then (二)部分公开 blank with its label lost: the labels on the
+    # merged line say which rows it holds, so the blank row is (二).
+    t = get_template("2021").block("requests")
+    order = [r.key for r in t.rows]
+    label = {r.key: r.labels[0] for r in t.rows}
+    vals = {r: [str((i + 4) * (j + 1) % 10) for j in range(6)] for i, r in enumerate(order)}
+    for r in vals:
+        vals[r].append(str(sum(int(x) for x in vals[r])))
+    merged, blank = order[:3], order[3]
+    assert blank == "partial"
+    vals[blank] = [None] * 7
+    vals[order[6]][2] = None  # and a blank cell further down: the values are no full grid
+    first = "| " + "<br>".join([R(label["new"]), R(label["carried_over"]), R("三、本年度办理结果"), R(label["granted"])])
+    md = "| " + H("自然人") + " | " + H("总计") + " |\n" + first + " | " + " | ".join(
+        "<br>".join(V(vals[r][c]) for r in merged) for c in range(7)) + " |\n"
+    md += "|  |  |" + "  |" * 7 + "\n"
+    md += "".join("|  | " + R(label[r]) + " | " + " | ".join(V(v) if v is not None else "" for v in vals[r]) + " |\n"
+                  for r in order[4:])
+    text, spans = doc("2021", md)
+    rec = build_record("x.txt", text, spans)
+    for r in order:
+        got = [rec.cells[f"requests/{r}/{c.key}"] for c in t.cols]
+        assert got == [None if v is None else int(v) for v in vals[r]], r
