@@ -56,6 +56,24 @@ def doc(template: str, requests: str, active: str = "", review: str = "") -> tup
     return markup(src)
 
 
+def requests_rows(template: str, a: int, b: int, m: int, with_total: bool = True):
+    """The requests block, its row keys in order, a label per row, and made-up values per row (the six
+    applicant cells, then their sum as 总计 when ``with_total``)."""
+    t = get_template(template).block("requests")
+    order = [r.key for r in t.rows]
+    label = {r.key: r.labels[0] for r in t.rows}
+    vals = {r: [str((i + a) * (j + b) % m) for j in range(6)] for i, r in enumerate(order)}
+    for r in vals:
+        vals[r].append(str(sum(int(x) for x in vals[r])) if with_total else None)
+    return t, order, label, vals
+
+
+def assert_rows(rec, block, order, vals) -> None:
+    for r in order:
+        got = [rec.cells[f"requests/{r}/{c.key}"] for c in block.cols]
+        assert got == [None if v is None else int(v) for v in vals[r]], r
+
+
 ACTIVE_2021 = ("[[TABLE_TITLE:第二十条第（一）项]]\n" + H("信息内容") + H("本年制发件数") + H("本年废止件数") + H("现行有效件数")
                + R("规章") + V("000") + R("行政规范性文件") + V("2433")
                + "[[TABLE_TITLE:第二十条第（五）项]]" + H("本年处理决定数量") + R("行政许可") + V("308")
@@ -172,12 +190,7 @@ def test_blank_cells_in_rows_printed_one_cell_per_line():
 def test_pdf_column_blocks_with_a_blank_row_follow_the_template_order():
     # PDF text: rows 一 二 column by column before any label, then rows printed after their labels, the
     # results' sub-rows column by column with their labels bunched after, (七)总计 blank.
-    t = get_template("2019").block("requests")
-    order = [r.key for r in t.rows]
-    label = {r.key: r.labels[0] for r in t.rows}
-    vals = {r: [str((i + 2) * (j + 1) % 7) for j in range(6)] for i, r in enumerate(order)}
-    for r in vals:
-        vals[r].append(str(sum(int(x) for x in vals[r])))
+    t, order, label, vals = requests_rows("2019", 2, 1, 7)
     vals["total"] = [None] * 7
     vals["granted"][5] = None  # a blank cell: an empty line in the row's rhythm
 
@@ -193,9 +206,7 @@ def test_pdf_column_blocks_with_a_blank_row_follow_the_template_order():
         parts += ["\n"] + (row(r) if r != "total" else [R(label[r]), "\n\n\n\n"])
     text, spans = doc("2019", "".join(parts))
     rec = build_record("x.txt", text, spans)
-    for r in order:
-        got = [rec.cells[f"requests/{r}/{c.key}"] for c in t.cols]
-        assert got == [None if v is None else int(v) for v in vals[r]], r
+    assert_rows(rec, t, order, vals)
 
 
 def test_sections_missing_heading_and_misnumbered_subheading():
@@ -404,12 +415,7 @@ def test_column_blocks_anchored_by_the_labels_printed_after_them():
     # followed by its bunched labels, then (七)总计 blank (its label alone), then the last row. The blank
     # row leaves one fewer printed row than template rows after the last row-wise anchor; the labels after
     # each block say which rows it holds, so the blank one is 总计.
-    t = get_template("2021").block("requests")
-    order = [r.key for r in t.rows]
-    label = {r.key: r.labels[0] for r in t.rows}
-    vals = {r: [str((i + 3) * (j + 2) % 9) for j in range(6)] for i, r in enumerate(order)}
-    for r in vals:
-        vals[r].append(str(sum(int(x) for x in vals[r])))
+    t, order, label, vals = requests_rows("2021", 3, 2, 9)
     vals["total"] = [None] * 7
     first_block, second_block = order[10:14], order[14:-2]
     assert order[-2] == "total" and len(second_block) != len(t.cols)
@@ -428,9 +434,7 @@ def test_column_blocks_anchored_by_the_labels_printed_after_them():
     parts += [R(label["total"]), "\n\n"] + row(order[-1])
     text, spans = doc("2021", "".join(parts))
     rec = build_record("x.txt", text, spans)
-    for r in order:
-        got = [rec.cells[f"requests/{r}/{c.key}"] for c in t.cols]
-        assert got == [None if v is None else int(v) for v in vals[r]], r
+    assert_rows(rec, t, order, vals)
 
 
 def test_a_header_cell_drifted_into_the_review_values_takes_one_cell_of_the_rhythm():
@@ -472,12 +476,7 @@ def test_markdown_rows_merged_with_br_are_read_by_the_labels_before_them():
     # A markdown table where rows 3–7 of 不予公开 came out as one row, every cell holding five values
     # joined by <br>, their labels bunched in the first cell; the next row blank, its label lost. The
     # labels before the merged row say which rows it holds, so the blank row is the one after them.
-    t = get_template("2021").block("requests")
-    order = [r.key for r in t.rows]
-    label = {r.key: r.labels[0] for r in t.rows}
-    vals = {r: [str((i + 1) * (j + 3) % 11) for j in range(6)] for i, r in enumerate(order)}
-    for r in vals:
-        vals[r].append(str(sum(int(x) for x in vals[r])))
+    t, order, label, vals = requests_rows("2021", 1, 3, 11)
     merged = order[6:11]
 
     def line(r):
@@ -491,18 +490,13 @@ def test_markdown_rows_merged_with_br_are_read_by_the_labels_before_them():
     md += "|" + "  |" * 8 + "\n" + "".join(line(r) for r in order[12:])
     text, spans = doc("2021", md)
     rec = build_record("x.txt", text, spans)
-    for r in order:
-        got = [rec.cells[f"requests/{r}/{c.key}"] for c in t.cols]
-        assert got == [None if v is None else int(v) for v in vals[r]], r
+    assert_rows(rec, t, order, vals)
 
 
 def test_markdown_rows_with_a_blank_total_column_and_a_lost_label():
     # Markdown, 总计 blank in every row (a trailing empty cell), one row's label lost: its line is still its
     # row, and its cells are the line's last seven whatever label cells come first.
-    t = get_template("2021").block("requests")
-    order = [r.key for r in t.rows]
-    label = {r.key: r.labels[0] for r in t.rows}
-    vals = {r: [str((i + 2) * (j + 5) % 13) for j in range(6)] + [None] for i, r in enumerate(order)}
+    t, order, label, vals = requests_rows("2021", 2, 5, 13, with_total=False)
     lost = order[9]
     vals[lost][4] = None
 
@@ -512,21 +506,14 @@ def test_markdown_rows_with_a_blank_total_column_and_a_lost_label():
 
     text, spans = doc("2021", "| " + H("自然人") + " | " + H("总计") + " |\n" + "".join(line(r) for r in order))
     rec = build_record("x.txt", text, spans)
-    for r in order:
-        got = [rec.cells[f"requests/{r}/{c.key}"] for c in t.cols]
-        assert got == [None if v is None else int(v) for v in vals[r]], r
+    assert_rows(rec, t, order, vals)
 
 
 def test_a_merged_markdown_row_is_anchored_by_the_labels_in_its_first_cell():
     # Rows 一, 二 and (一) merged into one markdown line (three values per cell, joined by <br>; the heading
     # 三、本年度办理结果 among the labels), then (二)部分公开 blank with its label lost: the labels on the
     # merged line say which rows it holds, so the blank row is (二).
-    t = get_template("2021").block("requests")
-    order = [r.key for r in t.rows]
-    label = {r.key: r.labels[0] for r in t.rows}
-    vals = {r: [str((i + 4) * (j + 1) % 10) for j in range(6)] for i, r in enumerate(order)}
-    for r in vals:
-        vals[r].append(str(sum(int(x) for x in vals[r])))
+    t, order, label, vals = requests_rows("2021", 4, 1, 10)
     merged, blank = order[:3], order[3]
     assert blank == "partial"
     vals[blank] = [None] * 7
@@ -539,6 +526,4 @@ def test_a_merged_markdown_row_is_anchored_by_the_labels_in_its_first_cell():
                   for r in order[4:])
     text, spans = doc("2021", md)
     rec = build_record("x.txt", text, spans)
-    for r in order:
-        got = [rec.cells[f"requests/{r}/{c.key}"] for c in t.cols]
-        assert got == [None if v is None else int(v) for v in vals[r]], r
+    assert_rows(rec, t, order, vals)
