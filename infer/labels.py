@@ -79,9 +79,15 @@ def match_row(text: str, template: Template) -> RowMatch | None:
 def _match_row_core(core: str, template_name: str) -> RowMatch | None:
     if len(core) < 2 and core not in ("其他",):
         return None
-    target, score = _best(core, _row_candidates(template_name))  # type: ignore[arg-type]
+    candidates = _row_candidates(template_name)
+    target, score = _best(core, candidates)  # type: ignore[arg-type]
     if target is None:
-        return None
+        # the first words of a label a line break cut (``4. 保护`` / ``第三方合法权益``): the one row whose
+        # label starts so
+        starting = {t for label, t in candidates if label.startswith(core) and len(label) > len(core)}
+        if len(core) < 2 or len(starting) != 1:
+            return None
+        target, score = starting.pop(), MIN_SCORE
     m: RowMatch = target  # type: ignore[assignment]
     return RowMatch(m.table, m.block, m.row, m.group, score)
 

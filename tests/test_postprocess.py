@@ -527,3 +527,11 @@ def test_a_merged_markdown_row_is_anchored_by_the_labels_in_its_first_cell():
     text, spans = doc("2021", md)
     rec = build_record("x.txt", text, spans)
     assert_rows(rec, t, order, vals)
+
+
+def test_a_row_label_cut_by_a_line_break_is_matched_by_its_first_words():
+    from nianbao.infer.labels import match_row
+
+    t = get_template("2021")
+    assert match_row("4. 保护", t).row == "denied.third_party"  # only 保护第三方合法权益 starts so
+    assert match_row("属于", t) is None  # 属于国家秘密, 属于三类内部事务信息 …: no one row
