@@ -291,7 +291,7 @@ def _split_merged_rows(text: str, spans: list[Span]) -> list[Span]:
         line_start = text.rfind("\n", 0, spans[i].start) + 1
         line_end = text.find("\n", spans[i].start)
         line_end = len(text) if line_end < 0 else line_end
-        j = i
+        j = i + 1  # at least this span (one that starts on a line break ends its line at once)
         while j < len(spans) and spans[j].start < line_end:
             j += 1
         values = [x for x in spans[i:j] if x.label == "VALUE"]

@@ -247,3 +247,13 @@ def test_repair_splits_a_markdown_line_of_rows_merged_with_spaces():
     spans = [Span(m.start(), m.end(), "VALUE") for m in cells]  # the tagger took each cell as one value
     got = [text[s.start:s.end] for s in repair_spans(text, spans)]
     assert got == ["846", "1188", "25", "11", "0", "0", "3", "1", "4 1", "7", "0", "2"]
+
+
+def test_repair_ends_on_spans_that_start_on_a_line_break():
+    from nianbao.infer.tagger import repair_spans
+    from nianbao.spans import Span
+
+    # an untrained tagger's spans can start anywhere, even on a \n: the repair still ends and keeps them
+    text = "| 0 | 1 |\n\n| 2 |"
+    spans = [Span(9, 11, "VALUE"), Span(11, 14, "ROW_LABEL")]
+    assert {(9, 11), (11, 14)} <= {(s.start, s.end) for s in repair_spans(text, spans)}
