@@ -310,6 +310,24 @@ def merge_within_cells(text: str, spans: list[Span]) -> list[Span] | None:
     return out
 
 
+def spaced_cells(text: str, spans: list[Span], ncols: int) -> list[str] | None:
+    """A row printed in one stretch with single spaces between its cells (``3601 71 3836006``) that the
+    tagger cut into fewer values than columns: when the stretch holds exactly one number per column, those
+    are the cells — a reader takes the spaces as the cell borders, since no delimiter says otherwise and
+    none of the numbers could be a spaced-out part of another (``00`` could). None otherwise."""
+    stretch = text[spans[0].start:spans[-1].end]
+    if any(c in stretch for c in "|\t\n") or "<br" in stretch:
+        return None
+    tokens = stretch.split()
+    if len(tokens) != ncols or len(tokens) == len(spans):
+        return None
+    for tok in tokens:
+        p = parse_value(tok)
+        if p is None or p.value is None or (len(tok) > 1 and tok[0] == "0" and tok[1].isdigit()):
+            return None
+    return tokens
+
+
 @dataclass
 class RowFill:
     values: list[Number | None]
@@ -337,6 +355,7 @@ def fill_row(text: str, block: Block, spans: list[Span], label_end: int | None,
                 vals[c] = p.value if p else None
                 units[c] = p.unit if p else None
             return RowFill(vals, units, "blanks", spans)
+        texts = spaced_cells(text, spans, ncols) or texts
     sol = split_row(texts, ncols, identity_groups(block), signed_columns(block))
     if sol.status == "direct":
         for i, t in enumerate(texts[:ncols]):

@@ -269,7 +269,8 @@ def repair_spans(text: str, spans: list[Span]) -> list[Span]:
     fixed = [Span(s.start, s.end, "VALUE", s.score)
              if s.label in ("ROW_LABEL", "COL_HEADER") and _NUMERIC.fullmatch(text[s.start:s.end]) else s
              for s in spans]
-    fixed = _complete_numbers(text, _missed_pipe_cells(text, _split_impossible_numbers(text, fixed)))
+    fixed = _split_impossible_numbers(text, _release_row_numerals(text, _stop_at_years(text, _with_signs(text, fixed))))
+    fixed = _complete_numbers(text, _missed_last_cells(text, _missed_pipe_cells(text, _join_cut_numbers(text, fixed))))
     merged: list[Span] = []
     for s in fixed:
         prev = merged[-1] if merged else None
@@ -337,7 +338,14 @@ def _one_pipe_cell(text: str, a: Span, b: Span) -> bool:
         i -= 1
     while j < len(text) and text[j] in _SPACES:
         j += 1
-    return i >= 0 and text[i] == "|" and j < len(text) and text[j] == "|"
+    if not (j < len(text) and text[j] == "|"):
+        return False
+    if i >= 0 and text[i] == "\n":  # a cell on its own line, each line ending `` |`` (``1 4 |``)
+        k = i - 1
+        while k >= 0 and text[k] in _SPACES:
+            k -= 1
+        return k >= 0 and text[k] == "|"
+    return i >= 0 and text[i] == "|"
 
 
 _SPACES = " \u3000\xa0"
@@ -411,6 +419,106 @@ def _missed_pipe_cells(text: str, spans: list[Span]) -> list[Span]:
             scores = [u.score for u in line_values if u.score is not None]
             added.append(Span(a, b, "VALUE", round(sum(scores) / len(scores), 4) if scores else None))
     return sorted(spans + added) if added else spans
+
+
+_YEAR_AFTER_DIGITS = re.compile(r"(?:19|20)\d\d年")
+
+
+def _year_start(text: str, pos: int) -> int | None:
+    """Where a year (``2019年``) starts inside the digit run that holds position ``pos``, if the run ends in
+    one: ``…0062019年`` is a glued run of table cells followed by the prose's year."""
+    end = pos
+    while end < len(text) and text[end].isdigit():
+        end += 1
+    return end - 4 if end >= 4 and _YEAR_AFTER_DIGITS.match(text, end - 4) else None
+
+
+def _stop_at_years(text: str, spans: list[Span]) -> list[Span]:
+    """Keep the year that prose glued onto the last cells of a table out of the values, and give the
+    cells the digits before it: ``[000600]62019年`` → ``[0006006]2019年``; ``[20]24年`` is no value. (A
+    year with 年 is never a table cell.)"""
+    starts = sorted(s.start for s in spans)
+    out: list[Span] = []
+    for s in spans:
+        if s.label == "VALUE" and s.end <= len(text) and text[s.end - 1].isdigit():
+            year = _year_start(text, s.end - 1)
+            if year is not None and year < s.end:  # the span reaches into the year
+                if year <= s.start or not text[year - 1].isdigit():
+                    continue
+                s = Span(s.start, year, s.label, s.score)
+            elif year is not None and year > s.end and text[s.end].isdigit():
+                nxt = bisect.bisect_right(starts, s.start)
+                if nxt == len(starts) or starts[nxt] >= year:  # the digits between are no one's
+                    s = Span(s.start, year, s.label, s.score)
+        out.append(s)
+    return out
+
+
+def _with_signs(text: str, spans: list[Span]) -> list[Span]:
+    """A value whose sign the tagger left out (``| -[6] |``) takes it back: a ``+``/``-`` right before a
+    number at a cell border is part of the number (本年增/减)."""
+    out = []
+    for s in spans:
+        if (s.label == "VALUE" and s.start > 0 and text[s.start - 1] in "+-" and text[s.start].isdigit()
+                and (s.start == 1 or text[s.start - 2] in _CELL_END)):
+            s = Span(s.start - 1, s.end, s.label, s.score)
+        out.append(s)
+    return out
+
+
+_ROW_NUMERAL_MARK = ".．、"
+
+
+def _release_row_numerals(text: str, spans: list[Span]) -> list[Span]:
+    """A row label that starts at its numeral's mark (``.保护第三方合法权益``) lost the numeral to the glued
+    run before it (``…02714``): give the last digit back to the label (``…0271`` | ``4.保护…``)."""
+    out = list(spans)
+    for i in range(1, len(out)):
+        v, lab = out[i - 1], out[i]
+        if (lab.label == "ROW_LABEL" and v.label == "VALUE" and v.end == lab.start and v.end - v.start >= 2
+                and text[lab.start] in _ROW_NUMERAL_MARK and text[v.end - 1].isdigit()
+                and text[v.end - 2].isdigit()):
+            out[i - 1] = Span(v.start, v.end - 1, v.label, v.score)
+            out[i] = Span(lab.start - 1, lab.end, lab.label, lab.score)
+    return out
+
+
+_LAST_CELL = re.compile(r"([+\-]?\d+(?:\.\d+)?)([ \t\n\r|\u3000\xa0]+)(?=(?:19|20)\d\d年)")
+
+
+def _missed_last_cells(text: str, spans: list[Span]) -> list[Span]:
+    """The table's last number, which the prose right after it starts with a year (``0\n0\n\n2019年，我局…``),
+    is a value too where the tagger left it out: it follows the last value across the same delimiter
+    that stands between the values before it."""
+    values = [s for s in spans if s.label == "VALUE"]
+    starts = sorted(s.start for s in spans)
+    added = []
+    for prev, last in zip(values, values[1:]):
+        gap = text[prev.end:last.start]
+        if not gap or gap.strip(" \t\n\r|\u3000\xa0") or "\n\n\n" in gap:
+            continue
+        m = _LAST_CELL.match(text, last.end + len(gap))
+        if m is None or text[last.end:m.start()] != gap:
+            continue
+        nxt = bisect.bisect_right(starts, last.start)
+        if nxt < len(starts) and starts[nxt] < m.end(1):
+            continue  # some span holds it already
+        added.append(Span(m.start(1), m.end(1), "VALUE", last.score))
+    return sorted(spans + added) if added else spans
+
+
+def _join_cut_numbers(text: str, spans: list[Span]) -> list[Span]:
+    """Two values with only untagged digits between them (``[5]4[6]``) are one number the tagger cut."""
+    out: list[Span] = []
+    for s in spans:
+        prev = out[-1] if out else None
+        if (prev and prev.label == s.label == "VALUE" and prev.end < s.start
+                and text[prev.end:s.start].isdigit() and text[prev.end - 1].isdigit() and text[s.start].isdigit()):
+            out[-1] = Span(prev.start, s.end, "VALUE", prev.score if s.score is None else
+                           (s.score if prev.score is None else min(prev.score, s.score)))
+        else:
+            out.append(s)
+    return out
 
 
 def _complete_numbers(text: str, spans: list[Span]) -> list[Span]:

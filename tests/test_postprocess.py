@@ -535,3 +535,19 @@ def test_a_row_label_cut_by_a_line_break_is_matched_by_its_first_words():
     t = get_template("2021")
     assert match_row("4. 保护", t).row == "denied.third_party"  # only 保护第三方合法权益 starts so
     assert match_row("属于", t) is None  # 属于国家秘密, 属于三类内部事务信息 …: no one row
+
+
+def test_a_row_printed_with_single_spaces_reads_one_number_per_column_when_the_count_fits():
+    from nianbao.infer.tables import spaced_cells
+    from nianbao.spans import Span
+
+    # the tagger took 12 3 45 as one value of the three-column 规章 row: the spaces are its cell borders
+    text, spans = doc("2021", requests_table("2021", {}, "", ""), ACTIVE_2021.replace(V("000"), V("12 3 45")))
+    c = build_record("x.txt", text, spans).cells
+    assert [c["active/rules/issued"], c["active/rules/repealed"], c["active/rules/in_force"]] == [12, 3, 45]
+    # not when a group cannot be a number of its own (00), the count differs, or a delimiter is in between
+    line = "0 00 5"
+    assert spaced_cells(line, [Span(0, 6, "VALUE")], 3) is None
+    assert spaced_cells("1 2 3 4", [Span(0, 7, "VALUE")], 3) is None
+    assert spaced_cells("1 2\t3", [Span(0, 3, "VALUE"), Span(4, 5, "VALUE")], 3) is None
+    assert spaced_cells("1 2 3", [Span(0, 3, "VALUE"), Span(4, 5, "VALUE")], 3) == ["1", "2", "3"]

@@ -257,3 +257,63 @@ def test_repair_ends_on_spans_that_start_on_a_line_break():
     text = "| 0 | 1 |\n\n| 2 |"
     spans = [Span(9, 11, "VALUE"), Span(11, 14, "ROW_LABEL")]
     assert {(9, 11), (11, 14)} <= {(s.start, s.end) for s in repair_spans(text, spans)}
+
+
+def test_repair_keeps_the_prose_year_out_of_a_glued_run_and_gives_the_run_its_digits():
+    from nianbao.infer.tagger import repair_spans
+    from nianbao.spans import Span
+
+    # the paragraph after the table starts with a year glued to the last row's run
+    text = "四、结转下年度继续办理 00060062019年，我区共收到申请。"
+    a = text.index("0006")
+    assert [text[s.start:s.end] for s in repair_spans(text, [Span(a, a + 6, "VALUE")])] == ["0006006"]
+    # a value cut out of the year itself is no value; one reaching into it stops before it
+    text = "总计 63669 2024年，我区"
+    y, v = text.index("2024"), text.index("63669")
+    assert [text[s.start:s.end] for s in repair_spans(text, [Span(v, v + 5, "VALUE"), Span(y, y + 2, "VALUE")])] \
+        == ["63669"]
+    text = "总计 0100012024年，我区"
+    assert [text[s.start:s.end] for s in repair_spans(text, [Span(3, 11, "VALUE")])] == ["010001"]
+
+
+def test_repair_gives_a_row_label_back_its_numeral_from_the_run_before_it():
+    from nianbao.infer.tagger import repair_spans
+    from nianbao.spans import Span
+
+    text = "3.危及“三安全一稳定”24317011002714.保护第三方合法权益2791"
+    v, lab = text.index("2431"), text.index(".保护")
+    got = repair_spans(text, [Span(v, lab, "VALUE"), Span(lab, lab + 10, "ROW_LABEL")])
+    assert [(text[s.start:s.end], s.label) for s in got] == [("2431701100271", "VALUE"), ("4.保护第三方合法权益", "ROW_LABEL")]
+    # a decimal amount is left alone: its mark is followed by digits, not a label
+    text = "金额105.65万"
+    assert [text[s.start:s.end] for s in repair_spans(text, [Span(2, 9, "VALUE")])] == ["105.65万"]
+
+
+def test_repair_adds_the_last_cell_before_the_prose_and_joins_a_number_cut_around_a_digit():
+    from nianbao.infer.tagger import repair_spans
+    from nianbao.spans import Span
+
+    text = "办理\n0\n3\n7\n\n\n2019年，我局共收到申请。"
+    spans = [Span(3, 4, "VALUE"), Span(5, 6, "VALUE")]  # the tagger lost the 7 before the year
+    assert [text[s.start:s.end] for s in repair_spans(text, spans)] == ["0", "3", "7"]
+    # a number across a different gap than the values' is not taken
+    text = "办理\n0\n3\t7\n\n2019年"
+    assert [text[s.start:s.end] for s in repair_spans(text, spans)] == ["0", "3"]
+    text = "0\t16\t546\n\n2020年"
+    spans = [Span(0, 1, "VALUE"), Span(2, 4, "VALUE"), Span(5, 6, "VALUE"), Span(7, 8, "VALUE")]
+    assert [text[s.start:s.end] for s in repair_spans(text, spans)] == ["0", "16", "546"]
+
+
+def test_repair_takes_back_a_sign_and_joins_a_spaced_number_on_its_own_pipe_line():
+    from nianbao.infer.tagger import repair_spans
+    from nianbao.spans import Span
+
+    # one cell per line ending `` |``: ``5 819 |`` is one spaced-out number, ``-6`` keeps its sign
+    text = "行政许可 |\n19 |\n5 819 |\n-6 |\n0 7 |\n"
+    a, m, z = text.index("5 819"), text.index("-6"), text.index("0 7")
+    spans = [Span(text.index("19"), text.index("19") + 2, "VALUE"), Span(a, a + 1, "VALUE"), Span(a + 2, a + 5, "VALUE"),
+             Span(m + 1, m + 2, "VALUE"), Span(z, z + 1, "VALUE"), Span(z + 2, z + 3, "VALUE")]
+    assert [text[s.start:s.end] for s in repair_spans(text, spans)] == ["19", "5 819", "-6", "0", "7"]
+    # a hyphen inside words is no sign
+    text = "第3-5项"
+    assert [text[s.start:s.end] for s in repair_spans(text, [Span(3, 4, "VALUE")])] == ["5"]
