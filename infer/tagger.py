@@ -270,7 +270,8 @@ def repair_spans(text: str, spans: list[Span]) -> list[Span]:
              if s.label in ("ROW_LABEL", "COL_HEADER") and _NUMERIC.fullmatch(text[s.start:s.end]) else s
              for s in spans]
     fixed = _split_impossible_numbers(text, _release_row_numerals(text, _stop_at_years(text, _with_signs(text, fixed))))
-    fixed = _complete_numbers(text, _missed_last_cells(text, _missed_pipe_cells(text, _join_cut_numbers(text, fixed))))
+    fixed = _missed_pipe_cells(text, _numbered_labels(text, _join_cut_numbers(text, fixed)))
+    fixed = _complete_numbers(text, _missed_last_cells(text, _missed_line_cells(text, fixed)))
     merged: list[Span] = []
     for s in fixed:
         prev = merged[-1] if merged else None
@@ -505,6 +506,75 @@ def _missed_last_cells(text: str, spans: list[Span]) -> list[Span]:
             continue  # some span holds it already
         added.append(Span(m.start(1), m.end(1), "VALUE", last.score))
     return sorted(spans + added) if added else spans
+
+
+def _missed_line_cells(text: str, spans: list[Span]) -> list[Span]:
+    """A number alone on its line that no span holds, between lines that each hold one value and nothing
+    else (a column printed one cell per line, PDF text), is a value the tagger left out."""
+    values = {(text.rfind("\n", 0, s.start) + 1): s for s in spans if s.label == "VALUE"}
+    covered = sorted((s.start, s.end) for s in spans)
+    starts = [a for a, _ in covered]
+
+    def value_line(start: int) -> bool:  # the line starting here holds one value span and nothing else
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        v = values.get(start)
+        return v is not None and v.end <= end and not (text[start:v.start] + text[v.end:end]).strip()
+
+    added = []
+    for m in re.finditer(r"(?m)^[ \t\u3000\xa0]*([+\-]?\d+(?:\.\d+)?)[ \t\u3000\xa0]*$", text):
+        a, b = m.span(1)
+        i = bisect.bisect_right(starts, a) - 1
+        if (i >= 0 and covered[i][1] > a) or (i + 1 < len(starts) and starts[i + 1] < b):
+            continue
+        up = _neighbour_line(text, m.start(), -1)
+        down = _neighbour_line(text, m.end(), +1)
+        if up is not None and down is not None and value_line(up) and value_line(down):
+            near = [values[up].score, values[down].score]
+            added.append(Span(a, b, "VALUE", min(near) if None not in near else None))
+    return sorted(spans + added) if added else spans
+
+
+def _neighbour_line(text: str, pos: int, step: int) -> int | None:
+    """Start of the nearest non-blank line above (step -1, pos = a line start) or below (step +1, pos = a
+    line end), looking at most three lines away."""
+    for _ in range(3):
+        if step < 0:
+            if pos <= 0:
+                return None
+            pos = text.rfind("\n", 0, pos - 1) + 1
+            end = text.find("\n", pos)
+        else:
+            if pos >= len(text):
+                return None
+            start = pos + 1
+            end = text.find("\n", start)
+            end = len(text) if end < 0 else end
+            pos = start
+        if text[pos:end].strip():
+            return pos
+        if step > 0:
+            pos = end
+    return None
+
+
+def _numbered_labels(text: str, spans: list[Span]) -> list[Span]:
+    """A one-digit "value" at the start of a line right before a label that begins with the numeral's mark
+    (``3`` + ``、其他``) is that label's numeral: one row label (``3、其他``)."""
+    out: list[Span] = []
+    i = 0
+    while i < len(spans):
+        v = spans[i]
+        nxt = spans[i + 1] if i + 1 < len(spans) else None
+        if (nxt is not None and v.label == "VALUE" and v.end - v.start == 1 and text[v.start].isdigit()
+                and nxt.start == v.end and nxt.label in ("ROW_LABEL", "SECTION")
+                and text[nxt.start] in _ROW_NUMERAL_MARK and not text[text.rfind("\n", 0, v.start) + 1:v.start].strip()):
+            out.append(Span(v.start, nxt.end, "ROW_LABEL", nxt.score))
+            i += 2
+            continue
+        out.append(v)
+        i += 1
+    return out
 
 
 def _join_cut_numbers(text: str, spans: list[Span]) -> list[Span]:

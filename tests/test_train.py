@@ -317,3 +317,17 @@ def test_repair_takes_back_a_sign_and_joins_a_spaced_number_on_its_own_pipe_line
     # a hyphen inside words is no sign
     text = "第3-5项"
     assert [text[s.start:s.end] for s in repair_spans(text, [Span(3, 4, "VALUE")])] == ["5"]
+
+
+def test_repair_adds_a_lone_number_between_value_lines_and_reads_a_numeral_before_its_label():
+    from nianbao.infer.tagger import repair_spans
+    from nianbao.spans import Span
+
+    # PDF column, one cell per line: the tagger left out 89; the footer and the prose number stay out
+    text = "0\n2\n\n89\n40\n\n— 4 —\n共有\n7\n件"
+    spans = [Span(0, 1, "VALUE"), Span(2, 3, "VALUE"), Span(8, 10, "VALUE")]
+    assert [text[s.start:s.end] for s in repair_spans(text, spans)] == ["0", "2", "89", "40"]
+    text = "（六）其他处理\n\n3、其他\n"
+    a = text.index("3、")
+    got = repair_spans(text, [Span(a, a + 1, "VALUE"), Span(a + 1, a + 4, "SECTION")])
+    assert [(text[s.start:s.end], s.label) for s in got] == [("3、其他", "ROW_LABEL")]
