@@ -599,11 +599,36 @@ def grid(text: str, region: Region) -> dict[str, RowFill] | None:
     if any(parse_value(v.text(text)) is None for v in values):
         return None
     rows = grid_rows(value_groups(text, values, region.items), ncols, text, block.table == "requests")
+    if _grid_contradicts_labels(text, region, values, rows, rows_in_order):
+        return None
     fills = {}
     for key, spans in zip(rows_in_order, rows):
         if key in leaf:
             fills[key] = fill_row(text, block, spans, None)
     return fills
+
+
+def _grid_contradicts_labels(text: str, region: Region, values: list[Span], rows: list[list[Span]],
+                             rows_in_order: list[str]) -> bool:
+    """Do rows of the grid, printed row-wise on one line right after a row label, go to other rows than
+    their labels name? Then the count fitted by chance (a row whose label was lost, and a blank row
+    elsewhere) and the grid would shift every row in between. One such row is not enough: a label cut
+    by a line break (``2. 其他`` / ``法律行政法规禁止公开``) can match the wrong row by itself."""
+    position = {id(v): i for i, v in enumerate(values)}
+    labels = sorted((sp, m) for sp, m in region.items if sp.label != "VALUE" and m is not None and m.row)
+    label_ends = [sp.end for sp, _ in labels]
+    contradicted = 0
+    for key, spans in zip(rows_in_order, rows):
+        idx = [position[id(v)] for v in spans]
+        if not spans or idx != list(range(idx[0], idx[0] + len(idx))):
+            continue  # a row of a block printed column by column: its label is elsewhere
+        j = bisect.bisect_right(label_ends, spans[0].start) - 1
+        if j < 0:
+            continue
+        gap = text[labels[j][0].end:spans[0].start]
+        if "\n" not in gap and not gap.strip(" \t|\u3000\xa0") and labels[j][1].row != key:
+            contradicted += 1
+    return contradicted >= 2
 
 
 @dataclass

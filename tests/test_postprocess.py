@@ -551,3 +551,19 @@ def test_a_row_printed_with_single_spaces_reads_one_number_per_column_when_the_c
     assert spaced_cells("1 2 3 4", [Span(0, 7, "VALUE")], 3) is None
     assert spaced_cells("1 2\t3", [Span(0, 3, "VALUE"), Span(4, 5, "VALUE")], 3) is None
     assert spaced_cells("1 2 3", [Span(0, 3, "VALUE"), Span(4, 5, "VALUE")], 3) == ["1", "2", "3"]
+
+
+def test_a_lost_label_and_a_blank_row_do_not_shift_the_rows_between_them():
+    # the row 2.没有现成信息 lost its label and (七)总计 is blank: the counts fit a full grid by chance,
+    # but the rows printed after their own labels say where each belongs
+    block, order, label, vals = requests_rows("2021", 3, 5, 17)
+    vals["total"] = [None] * 7
+    req = requests_table("2021", vals, " | ", "\n").replace(R(label["unable.needs_creation"]), "")
+    text, spans = doc("2021", req)
+    assert_rows(build_record("x.txt", text, spans), block, order, vals)
+    # reading the rows in label order (the full-grid reading) would shift them: it is refused
+    from nianbao.infer.sections import heading_starts
+    from nianbao.infer.tables import grid, split_regions
+
+    starts = {n: s.start for n, s in heading_starts(text, spans).items()}
+    assert grid(text, split_regions(text, spans, get_template("2021"), starts)["requests"]) is None
