@@ -116,7 +116,7 @@ def split_regions(text: str, spans: list[Span], template: Template,
     return regions
 
 
-_PAGE_MARKER = re.compile(r"[-—–－_]+\s*\d{1,3}\s*[-—–－_]+|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?"
+_PAGE_MARKER = re.compile(r"[-—–－_]+\s*\d{1,3}\s*[-—–－_]+|第\s*\d{1,3}\s*[页頁](?:\s*[/，,]?\s*共\s*\d{1,3}\s*[页頁])?"
                           r"|\d{1,3}\s*/\s*\d{1,3}|[Pp]age\s*\d{1,3}")
 
 

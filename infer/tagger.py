@@ -585,8 +585,8 @@ def _neighbour_line(text: str, pos: int, step: int) -> int | None:
 
 
 def _numbered_labels(text: str, spans: list[Span]) -> list[Span]:
-    """A one-digit "value" at the start of a line right before a label that begins with the numeral's mark
-    (``3`` + ``、其他``) is that label's numeral: one row label (``3、其他``)."""
+    """A one-digit "value" at a cell border right before a label that begins with the numeral's mark
+    (``3`` + ``、其他``, ``\\t1`` + ``. 属于``) is that label's numeral: one row label (``3、其他``)."""
     out: list[Span] = []
     i = 0
     while i < len(spans):
@@ -594,7 +594,7 @@ def _numbered_labels(text: str, spans: list[Span]) -> list[Span]:
         nxt = spans[i + 1] if i + 1 < len(spans) else None
         if (nxt is not None and v.label == "VALUE" and v.end - v.start == 1 and text[v.start].isdigit()
                 and nxt.start == v.end and nxt.label in ("ROW_LABEL", "SECTION")
-                and text[nxt.start] in _ROW_NUMERAL_MARK and not text[text.rfind("\n", 0, v.start) + 1:v.start].strip()):
+                and text[nxt.start] in _ROW_NUMERAL_MARK and (v.start == 0 or text[v.start - 1] in _CELL_END)):
             out.append(Span(v.start, nxt.end, "ROW_LABEL", nxt.score))
             i += 2
             continue

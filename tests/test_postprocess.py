@@ -282,6 +282,7 @@ def test_page_numbers_and_cell_fragments_and_column_rules():
     assert is_page_marker(text, Span(text.index("3"), text.index("3") + 1, "VALUE"))
     assert is_page_marker(text, Span(text.index("2页"), text.index("2页") + 1, "VALUE"))
     assert not is_page_marker(text, Span(0, 1, "VALUE"))
+    assert is_page_marker("1\n第3頁\n", Span(3, 4, "VALUE"))  # traditional 頁
     row = "1 0 |\n1 |\n1 1 |"
     spans = [Span(m, m + 1, "VALUE") for m in (0, 2, 6, 10, 12)]
     assert join_within_cells(row, spans) == ["1 0", "1", "1 1"]

@@ -331,6 +331,10 @@ def test_repair_adds_a_lone_number_between_value_lines_and_reads_a_numeral_befor
     a = text.index("3、")
     got = repair_spans(text, [Span(a, a + 1, "VALUE"), Span(a + 1, a + 4, "SECTION")])
     assert [(text[s.start:s.end], s.label) for s in got] == [("3、其他", "ROW_LABEL")]
+    text = "\t（三） 不予公开\t1. 属于\t683"  # PDF text: the numeral after a tab
+    a = text.index("1.")
+    got = repair_spans(text, [Span(a, a + 1, "VALUE"), Span(a + 1, a + 5, "ROW_LABEL"), Span(a + 6, a + 9, "VALUE")])
+    assert [(text[s.start:s.end], s.label) for s in got] == [("1. 属于", "ROW_LABEL"), ("683", "VALUE")]
 
 
 def test_repair_adds_the_numbers_right_after_a_row_label_up_to_a_note():
