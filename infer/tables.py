@@ -296,7 +296,9 @@ def merge_within_cells(text: str, spans: list[Span]) -> list[Span] | None:
     """The value spans of :func:`join_within_cells`, those in one cell merged into one span (its score
     the lowest of theirs). None when the values show no delimiters, or all are delimited."""
     gaps = [text[a.end:b.start] for a, b in zip(spans, spans[1:])]
-    delimited = [any(c in g for c in "|\t\n") or "<br" in g for g in gaps]  # <br>: a line break in a cell
+    merged_rows = merged_row_lines(text, spans)
+    delimited = [any(c in g for c in "|\t\n") or "<br" in g  # <br>: a line break in a cell
+                 or text.rfind("\n", 0, a.start) + 1 in merged_rows for g, a in zip(gaps, spans)]
     if not any(delimited) or all(delimited):
         return None
     out = [spans[0]]
@@ -326,6 +328,32 @@ def spaced_cells(text: str, spans: list[Span], ncols: int) -> list[str] | None:
         if p is None or p.value is None or (len(tok) > 1 and tok[0] == "0" and tok[1].isdigit()):
             return None
     return tokens
+
+
+def merged_row_lines(text: str, spans: list[Span]) -> set[int]:
+    """Starts of the markdown lines that merge k > 1 rows with spaces: every value cell (three or more)
+    holds the same number k of spaced numbers (``| 236 872 79 | 15 1 0 | 0 0 0 | …``). There a space
+    separates rows, not the digits of one number (as in ``| 1 58 |`` on a line of single numbers)."""
+    by_line: dict[int, set[tuple[int, int]]] = {}
+    for v in spans:
+        if v.label != "VALUE":
+            continue
+        start = text.rfind("\n", 0, v.start) + 1
+        end = text.find("\n", v.start)
+        end = len(text) if end < 0 else end
+        a, b = text.rfind("|", start, v.start), text.find("|", v.end, end)
+        if a >= 0 and b >= 0:
+            by_line.setdefault(start, set()).add((a, b))
+    out = set()
+    for start, cells in by_line.items():
+        counts = {len(re.findall(r"\d+", text[a + 1:b])) if SPACED_NUMBERS.fullmatch(text[a + 1:b].strip(" \u3000\xa0"))
+                  else 0 for a, b in cells}
+        if text[start:].lstrip(" ").startswith("|") and len(cells) >= 3 and len(counts) == 1 and min(counts) > 1:
+            out.add(start)
+    return out
+
+
+SPACED_NUMBERS = re.compile(r"\d+(?:[ \u3000\xa0]+\d+)+")
 
 
 @dataclass

@@ -19,6 +19,7 @@ import numpy as np
 from nianbao.spans import BIO_TAGS, NEVER_ADJACENT, Span, bio_to_spans
 from nianbao.textio import normalize_for_model
 
+from .tables import SPACED_NUMBERS, merged_row_lines
 from .windows import merge_windows, window_starts
 
 DEFAULT_MODEL = "default"
@@ -285,34 +286,19 @@ def repair_spans(text: str, spans: list[Span]) -> list[Span]:
 
 
 def _split_merged_rows(text: str, spans: list[Span]) -> list[Span]:
-    """A markdown line whose every value cell (three or more) holds the same number k > 1 of spaced digit
-    groups (``| 846 1188 | 25 11 | 0 0 | … |``) is k rows merged into one: one value per group."""
+    """On a markdown line that merges k rows with spaces (:func:`~nianbao.infer.tables.merged_row_lines`:
+    ``| 846 1188 | 25 11 | 0 0 | … |``), one value per spaced number."""
+    lines = merged_row_lines(text, spans)
+    if not lines:
+        return spans
     out: list[Span] = []
-    i = 0
-    while i < len(spans):
-        line_start = text.rfind("\n", 0, spans[i].start) + 1
-        line_end = text.find("\n", spans[i].start)
-        line_end = len(text) if line_end < 0 else line_end
-        j = i + 1  # at least this span (one that starts on a line break ends its line at once)
-        while j < len(spans) and spans[j].start < line_end:
-            j += 1
-        values = [x for x in spans[i:j] if x.label == "VALUE"]
-        cells = {(text.rfind("|", line_start, x.start), text.find("|", x.end, line_end)) for x in values}
-        counts = {len(re.findall(r"\d+", text[a + 1:b])) if _SPACED_DIGITS.fullmatch(text[a + 1:b].strip(_SPACES))
-                  else 0 for a, b in cells if a >= 0 and b >= 0}
-        if text[line_start:line_end].lstrip().startswith("|") and len(cells) >= 3 and len(counts) == 1 \
-                and min(counts) > 1:
-            for x in spans[i:j]:
-                out += [x] if x.label != "VALUE" else [
-                    Span(x.start + m.start(), x.start + m.end(), "VALUE", x.score)
+    for x in spans:
+        if x.label == "VALUE" and text.rfind("\n", 0, x.start) + 1 in lines:
+            out += [Span(x.start + m.start(), x.start + m.end(), "VALUE", x.score)
                     for m in re.finditer(r"\d+", text[x.start:x.end])]
         else:
-            out += spans[i:j]
-        i = j
+            out.append(x)
     return out
-
-
-_SPACED_DIGITS = re.compile(r"\d+(?:[ \u3000\xa0]+\d+)+")
 
 
 def _split_impossible_numbers(text: str, spans: list[Span]) -> list[Span]:
@@ -321,7 +307,7 @@ def _split_impossible_numbers(text: str, spans: list[Span]) -> list[Span]:
     out: list[Span] = []
     for s in spans:
         raw = text[s.start:s.end]
-        if s.label == "VALUE" and _SPACED_DIGITS.fullmatch(raw) and raw[0] == "0":
+        if s.label == "VALUE" and SPACED_NUMBERS.fullmatch(raw) and raw[0] == "0":
             out += [Span(s.start + m.start(), s.start + m.end(), "VALUE", s.score) for m in re.finditer(r"\d+", raw)]
         else:
             out.append(s)

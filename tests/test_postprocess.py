@@ -568,3 +568,16 @@ def test_a_lost_label_and_a_blank_row_do_not_shift_the_rows_between_them():
 
     starts = {n: s.start for n, s in heading_starts(text, spans).items()}
     assert grid(text, split_regions(text, spans, get_template("2021"), starts)["requests"]) is None
+
+
+def test_spaces_in_a_cell_join_a_number_except_on_a_line_of_merged_rows():
+    import re
+
+    from nianbao.infer.tables import merge_within_cells, merged_row_lines
+    from nianbao.spans import Span
+
+    text = "| 1.甲 | 0 | 1 58 |\n| 2.乙<br>3.丙<br>4.丁 | 236 872 79 | 15 1 0 | 0 0 0 |"
+    spans = [Span(m.start(), m.end(), "VALUE") for m in re.finditer(r"(?<![.\d])\d+(?![.\d])", text)]
+    assert merged_row_lines(text, spans) == {text.index("| 2.")}
+    got = [s.text(text) for s in merge_within_cells(text, spans)]
+    assert got == ["0", "1 58", "236", "872", "79", "15", "1", "0", "0", "0", "0"]
