@@ -489,7 +489,8 @@ def _split_over_rows(runs: list[str], block: Block, max_rows: int) -> list[list[
     (``…禁止公开00000000000000`` over two rows; ``0 255 60 34 0 0 349 0597 2 92 0 0 691``): the rows they
     fill in the one way the text (and the rows' identities) allow, else None."""
     per_row, groups, signed = len(block.cols), identity_groups(block), signed_columns(block)
-    if split_row(runs, per_row, groups, signed).status not in ("unsolved", "extra"):
+    # "conflict": no one-row reading keeps the row's sum, so the run may well hold the next row too
+    if split_row(runs, per_row, groups, signed).status not in ("unsolved", "extra", "conflict"):
         return None
     for m in range(2, max_rows + 1):
         sol = split_row(runs, per_row * m, groups * m, signed * m)

@@ -581,3 +581,15 @@ def test_spaces_in_a_cell_join_a_number_except_on_a_line_of_merged_rows():
     assert merged_row_lines(text, spans) == {text.index("| 2.")}
     got = [s.text(text) for s in merge_within_cells(text, spans)]
     assert got == ["0", "1 58", "236", "872", "79", "15", "1", "0", "0", "0", "0"]
+
+
+def test_a_run_no_one_row_reading_of_which_adds_up_fills_the_next_row_that_lost_its_label():
+    # 10000010000000 read as one row breaks its sum whatever the cuts (1,0,0,0,0,0,10000000 …); as this
+    # row and the next (二、上年结转…, label lost) it reads one way only: 1,0,0,0,0,0,1 and seven zeros
+    block = get_template("2021").block("requests")
+    label = {r.key: r.labels[0] for r in block.rows}
+    req = requests_table("2021", {"new": ["10000010000000"], "carried_over": []}, "", "")
+    text, spans = doc("2021", req.replace(R(label["carried_over"]), ""))
+    c = build_record("x.txt", text, spans).cells
+    assert [c[f"requests/new/{k.key}"] for k in block.cols] == [1, 0, 0, 0, 0, 0, 1]
+    assert [c[f"requests/carried_over/{k.key}"] for k in block.cols] == [0] * 7
