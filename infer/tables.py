@@ -377,6 +377,7 @@ def fill_row(text: str, block: Block, spans: list[Span], label_end: int | None,
         cols = markdown_columns(text, spans, ncols) if "|" in text[spans[0].start:spans[-1].end] else None
         cols = cols or delimited_columns(text, label_end, spans, ncols, drifted)
         if cols is not None:
+            cols = _money_in_amount_columns(block, cols, texts)
             vals: list[Number | None] = [None] * ncols
             for c, t in zip(cols, texts):
                 p = parse_value(t)
@@ -385,6 +386,14 @@ def fill_row(text: str, block: Block, spans: list[Span], label_end: int | None,
             return RowFill(vals, units, "blanks", spans)
         texts = spaced_cells(text, spans, ncols) or texts
     sol = split_row(texts, ncols, identity_groups(block), signed_columns(block))
+    if sol.status == "short" and len(texts) < ncols:  # blanks with nothing to place them but units
+        cols = _money_in_amount_columns(block, list(range(len(texts))), texts)
+        if cols != list(range(len(texts))):
+            vals = [None] * ncols
+            for c, t in zip(cols, texts):
+                p = parse_value(t)
+                vals[c], units[c] = (p.value, p.unit) if p else (None, None)
+            return RowFill(vals, units, "short", spans)
     if sol.status == "direct":
         for i, t in enumerate(texts[:ncols]):
             p = parse_value(t)
@@ -394,6 +403,24 @@ def fill_row(text: str, block: Block, spans: list[Span], label_end: int | None,
         m = re.search(r"(万元|万|元)\s*$", texts[-1])
         units[-1] = (p.unit if p else None) or ({"万": "万元"}.get(m.group(1), m.group(1)) if m else None)
     return RowFill(sol.values, units, sol.status, spans)
+
+
+def _money_in_amount_columns(block: Block, cols: list[int], texts: list[str]) -> list[int]:
+    """Move a value printed with a money unit (``0万元``) that the delimiters put in a count column to the
+    next amount column (the blank is the count before it), where the order of the row allows."""
+    if block.table == "review":
+        return cols
+    out = list(cols)
+    for i, t in enumerate(texts):
+        p = parse_value(t)
+        if p is None or p.unit is None or block.cols[out[i]].kind == "amount":
+            continue
+        nxt = out[i + 1] if i + 1 < len(out) else len(block.cols)
+        for c in range(out[i] + 1, nxt):
+            if block.cols[c].kind == "amount":
+                out[i] = c
+                break
+    return out
 
 
 def _leaf_rows(block: Block) -> list[str]:

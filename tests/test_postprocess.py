@@ -593,3 +593,11 @@ def test_a_run_no_one_row_reading_of_which_adds_up_fills_the_next_row_that_lost_
     c = build_record("x.txt", text, spans).cells
     assert [c[f"requests/new/{k.key}"] for k in block.cols] == [1, 0, 0, 0, 0, 0, 1]
     assert [c[f"requests/carried_over/{k.key}"] for k in block.cols] == [0] * 7
+
+
+def test_a_lone_value_with_a_money_unit_goes_to_the_amount_column_and_leaves_the_count_blank():
+    active = ("[[TABLE_TITLE:第二十条第（九）项]]\n" + H("采购项目数量") + "\n" + H("采购总金额") + "\n"
+              + R("政府集中采购") + "\n\n" + V("0万元") + "\n\n")
+    rec = build_record("x.txt", *doc("2019", requests_table("2019", {}, "\n", "\n"), active))
+    assert rec.cells["active/procurement/items"] is None
+    assert rec.cells["active/procurement/amount"] == 0
