@@ -265,8 +265,20 @@ _NUMERIC = re.compile(r"[\d\s.+\-]+")
 
 
 def repair_spans(text: str, spans: list[Span]) -> list[Span]:
-    """Undo what the scheme rules out: a row label or header of digits alone is a value (labels always
-    have words), and values that then touch are one glued run."""
+    """Undo what the scheme rules out and add what the text settles (see the ``_`` helpers below), until
+    nothing changes: one repair can enable another (a value line completed by one pass makes the number
+    between two value lines a cell in the next)."""
+    for _ in range(4):
+        fixed = _repair_once(text, spans)
+        if fixed == spans:
+            break
+        spans = fixed
+    return spans
+
+
+def _repair_once(text: str, spans: list[Span]) -> list[Span]:
+    """One pass of the repairs: a row label or header of digits alone is a value (labels always have
+    words), and values that then touch are one glued run; and the rest below."""
     fixed = [Span(s.start, s.end, "VALUE", s.score)
              if s.label in ("ROW_LABEL", "COL_HEADER") and _NUMERIC.fullmatch(text[s.start:s.end]) else s
              for s in spans]

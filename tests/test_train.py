@@ -350,3 +350,15 @@ def test_repair_adds_the_numbers_right_after_a_row_label_up_to_a_note():
     text = "总计 4 1 0 02019年，我局"
     spans = [Span(3, 4, "VALUE"), Span(5, 6, "VALUE"), Span(7, 8, "VALUE")]
     assert [text[s.start:s.end] for s in repair_spans(text, spans)] == ["4", "1", "0", "0"]
+
+
+def test_repairs_run_until_nothing_changes():
+    from nianbao.infer.tagger import repair_spans
+    from nianbao.spans import Span
+
+    # 4 is completed to 40 first; only then is 89 a number between two value lines
+    text = "0\n2\n\n89\n40\n\n\n— 4 —\n"
+    spans = [Span(0, 1, "VALUE"), Span(2, 3, "VALUE"), Span(8, 9, "VALUE")]
+    once = repair_spans(text, spans)
+    assert [text[s.start:s.end] for s in once] == ["0", "2", "89", "40"]
+    assert repair_spans(text, once) == once
