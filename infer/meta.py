@@ -15,6 +15,8 @@ _OVERVIEW_YEAR = re.compile(r"[一1][、.．]\s*(?:总体|总述|概述|概况)[
 _AGENCY_TAIL = re.compile(r"[\s,，:：]*(关于)?[\s,，:：]*$")
 _ISSUED = re.compile(r"\s*(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)?\s*印发")
 _NOT_A_NAME = re.compile(r"信息公开|年报|报告|当前位置|首页")
+# Words of the sentence a title is quoted in (特向社会公布某某局2023年…报告): the name starts after them.
+_LEAD_IN = re.compile(r"^.*(?:公布|发布|现将|特向|编制|印发)")
 
 
 def report_year(text: str, spans: list[Span]) -> int | None:
@@ -54,7 +56,7 @@ def agency(text: str, spans: list[Span]) -> str | None:
             if m and m.start() > 0:
                 # The last whitespace-free run before the year: page chrome (当前位置：首页政务公开…年报 )
                 # can stand before the title on the same line.
-                head = _AGENCY_TAIL.sub("", t[: m.start()]).strip()
+                head = _LEAD_IN.sub("", _AGENCY_TAIL.sub("", t[: m.start()]).strip())
                 names.append(head.split()[-1] if head else head)
     names = [n for n in names if len(n) >= 2 and not _NOT_A_NAME.search(n)]
     if not names:

@@ -38,6 +38,7 @@ class Region:
     items: list[tuple[Span, RowMatch | None]] = field(default_factory=list)  # labels and values in order
     anchor: int | None = None  # where the table starts (title, first header or label)
     header_end: int | None = None  # end of the last column header before the first value
+    headers: list[Span] = field(default_factory=list)  # the block's column headers, in order
 
 
 TABLE_SECTION = {2: "active", 3: "requests", 4: "review"}
@@ -74,6 +75,12 @@ def split_regions(text: str, spans: list[Span], template: Template,
     block_id: str | None = None
     bi = 0
     last_end = 0
+    # Where each 主动公开 block's title stands: a row label of that block before it is prose about the
+    # table (…土地出让类39条，行政处罚类15条), not the row.
+    titled_at: dict[str, int] = {}
+    for span in sorted(spans):
+        if span.label == "TABLE_TITLE" and (bid := title_block(span.text(text))) in regions:
+            titled_at.setdefault(bid, span.start)
     for span in sorted(spans):
         while bi < len(boundaries) and boundaries[bi][0] <= span.start:
             table = TABLE_SECTION.get(boundaries[bi][1])
@@ -88,6 +95,8 @@ def split_regions(text: str, spans: list[Span], template: Template,
             _start(regions, block_id, span)
         elif span.label == "ROW_LABEL":
             m = match_row(t, template)
+            if m is not None and titled_at.get(m.block, -1) > span.start:
+                continue
             if m is None:
                 if block_id:
                     regions[block_id].items.append((span, None))
@@ -105,6 +114,7 @@ def split_regions(text: str, spans: list[Span], template: Template,
             if block_id:
                 _start(regions, block_id, span)
                 r = regions[block_id]
+                r.headers.append(span)
                 if not r.values:
                     r.header_end = span.end
         elif span.label == "VALUE" and block_id is not None:
@@ -187,15 +197,18 @@ def signed_columns(block: Block) -> list[bool]:
 
 
 def delimited_columns(text: str, anchor_end: int | None, values: list[Span], ncols: int,
-                      drifted: list[Span] = ()) -> list[int] | None:  # type: ignore[assignment]
+                      drifted: list[Span] = (), rhythm: int | None = None) -> list[int] | None:  # type: ignore[assignment]
     """Column index of each value from the delimiters around it, for tab- and pipe-delimited rows.
 
     Blank cells leave an extra delimiter (``\\t\\t``, or a line holding only ``|``). ``drifted``: header
     cells printed among the values (PDF text), each standing on a line of its own like a cell. Returns
-    None when the row shows no such delimiters or they do not fit the row.
+    None when the row shows no such delimiters or they do not fit the row. A label printed after its
+    values (PDF text) is no anchor: the blank space before the first value is the gap then.
     """
     if anchor_end is None or not values:
         return None
+    if anchor_end > values[0].start:
+        anchor_end = len(text[:values[0].start].rstrip(" \t\u3000\xa0\r\n"))
     bounds = [(anchor_end, values[0].start)] + [(a.end, b.start) for a, b in zip(values, values[1:])]
     gaps, drifted_lines = [], []
     for a, z in bounds:
@@ -206,7 +219,7 @@ def delimited_columns(text: str, anchor_end: int | None, values: list[Span], nco
         gaps.append(gap)
         drifted_lines.append(len(inside))
     if not any("\t" in g or "|" in g for g in gaps):
-        return line_columns(gaps, ncols, drifted_lines)
+        return line_columns(gaps, ncols, drifted_lines, rhythm)
     cols, col = [], -1
     for i, gap in enumerate(gaps):
         if "|" in gap and "\n" not in gap:  # a markdown row: ``| 行政许可 |  | 0 |``, a blank per extra |
@@ -252,7 +265,22 @@ def markdown_columns(text: str, values: list[Span], ncols: int) -> list[int] | N
     return cols
 
 
-def line_columns(gaps: list[str], ncols: int, drifted_lines: list[int] | None = None) -> list[int] | None:
+def _empty_lines(gap: str) -> int:
+    # only a truly empty line marks a blank cell: a line of no-break or ideographic spaces is the filler
+    # HTML scrapes print between cells (``118\n\xa0\n0``), while an empty cell prints a bare line break
+    return sum(1 for line in gap.split("\n")[1:-1] if not line.strip(" \t\r"))
+
+
+def line_rhythm(text: str, spans: list[Span]) -> int | None:
+    """Empty lines between a printed table's cells, read off consecutive spans (its column headers)
+    that stand on lines of their own: the narrowest such gap. None when no two of them do."""
+    gaps = [text[a.end:b.start] for a, b in zip(spans, spans[1:])]
+    counts = [_empty_lines(g) for g in gaps if "\n" in g and not g.strip(" \t\u3000\xa0\r\n")]
+    return min(counts) if counts else None
+
+
+def line_columns(gaps: list[str], ncols: int, drifted_lines: list[int] | None = None,
+                 rhythm: int | None = None) -> list[int] | None:
     """Column index of each value in a row printed one cell per line (``gaps[0]`` is the gap after the
     row label, the others the gaps between values): a blank cell leaves an extra empty line.
 
@@ -260,16 +288,23 @@ def line_columns(gaps: list[str], ncols: int, drifted_lines: list[int] | None = 
     whole rhythm (``0\\n\\n\\n\\n5`` in a ``\\n\\n`` rhythm) or one empty line (``0\\n\\n\\n5``: a
     scraper that prints an empty cell as a bare line break). Trailing blanks are not seen here: values
     that stop short leave the last cells null. ``drifted_lines[i]``: header cells cut out of gap i, each
-    of which took one cell's place in the rhythm. None unless every gap is whitespace with a line break.
+    of which took one cell's place in the rhythm. ``rhythm``: the table's own (:func:`line_rhythm`),
+    trusted over a row with fewer than two gaps between values, which may all hold blanks
+    (``0\\n\\n20`` under a ``\\n`` rhythm is 0, blank, 20). None unless every gap is whitespace with a
+    line break.
     """
-    if len(gaps) < 2 or not all(g.strip(" \t\u3000\xa0\r\n") == "" and "\n" in g for g in gaps[1:]):
+    if len(gaps) < (1 if rhythm is not None else 2) \
+            or not all(g.strip(" \t\u3000\xa0\r\n") == "" and "\n" in g for g in gaps[1:]):
         return None
     drifted_lines = drifted_lines or [0] * len(gaps)
-    empty = [sum(1 for line in g.split("\n")[1:-1] if not line.strip()) for g in gaps]
+    empty = [_empty_lines(g) for g in gaps]
     plain = [e for e, d in zip(empty[1:], drifted_lines[1:]) if not d]
-    if not plain:
+    if len(plain) < 2 and rhythm is not None:
+        base = min(plain + [rhythm])
+    elif plain:
+        base = min(plain)
+    else:
         return None
-    base = min(plain)
     # a drifted header's line, now empty, stood where a cell and one rhythm gap would stand
     empty = [max(e - d * (base + 1), 0) for e, d in zip(empty, drifted_lines)]
     cols, col = [], -1
@@ -365,9 +400,10 @@ class RowFill:
 
 
 def fill_row(text: str, block: Block, spans: list[Span], label_end: int | None,
-             drifted: list[Span] = ()) -> RowFill:  # type: ignore[assignment]
+             drifted: list[Span] = (), rhythm: int | None = None) -> RowFill:  # type: ignore[assignment]
     """Spread a row's value spans over the block's columns (a review "row" is all three of its rows);
-    ``drifted``: header cells printed among the values."""
+    ``drifted``: header cells printed among the values; ``rhythm``: the table's line rhythm
+    (:func:`line_rhythm`)."""
     ncols = len(block.cols) * (len(block.rows) if block.table == "review" else 1)
     texts = [s.text(text) for s in spans]
     if len(spans) > ncols:
@@ -375,7 +411,7 @@ def fill_row(text: str, block: Block, spans: list[Span], label_end: int | None,
     units: list[str | None] = [None] * ncols
     if len(spans) < ncols:
         cols = markdown_columns(text, spans, ncols) if "|" in text[spans[0].start:spans[-1].end] else None
-        cols = cols or delimited_columns(text, label_end, spans, ncols, drifted)
+        cols = cols or delimited_columns(text, label_end, spans, ncols, drifted, rhythm)
         if cols is not None:
             cols = _money_in_amount_columns(block, cols, texts)
             vals: list[Number | None] = [None] * ncols
@@ -495,7 +531,7 @@ def label_anchored(text: str, region: Region) -> tuple[dict[str, RowFill], list[
             flags.append(Flag("row_repeated", [block.key(r, c) for c in block.cols],
                               f"row {r} is labelled {len(entries)} times with values; the first is used"))
         if vals:
-            fills[r] = fill_row(text, block, vals, seg.label_end)
+            fills[r] = fill_row(text, block, vals, seg.label_end, rhythm=line_rhythm(text, region.headers))
     fills.update(presplit)
     return fills, flags
 

@@ -601,3 +601,46 @@ def test_a_lone_value_with_a_money_unit_goes_to_the_amount_column_and_leaves_the
     rec = build_record("x.txt", *doc("2019", requests_table("2019", {}, "\n", "\n"), active))
     assert rec.cells["active/procurement/items"] is None
     assert rec.cells["active/procurement/amount"] == 0
+
+
+def test_one_cell_per_line_rows_read_blanks_from_the_tables_rhythm():
+    # Headers one per line (no empty line between): an empty line among the values is a blank cell even
+    # where a row has too few values to show the rhythm itself.
+    active = ("[[TABLE_TITLE:第二十条第（五）项]]\n" + H("信息内容") + "\n" + H("上一年项目数量") + "\n"
+              + H("本年增/减") + "\n" + H("处理决定数量") + "\n" + R("行政许可") + "\n" + V("0") + "\n\n" + V("20")
+              + "\n" + R("其他对外管理服务事项") + "\n" + V("3") + "\n\n" + V("0") + "\n\n"
+              + "[[TABLE_TITLE:第二十条第（九）项]]\n" + H("信息内容") + "\n" + H("采购项目数量") + "\n"
+              + H("采购总金额") + "\n" + R("政府集中采购") + "\n\n" + V("0") + "\n")
+    text, spans = doc("2019", requests_table("2019", {}, "\n", "\n"), active=active)
+    c = build_record("x.txt", text, spans).cells
+    assert [c[f"active/licensing/{k}"] for k in ("prev_items", "change", "decisions")] == [0, None, 20]
+    assert [c[f"active/other_services/{k}"] for k in ("prev_items", "change", "decisions")] == [3, None, 0]
+    assert [c["active/procurement/items"], c["active/procurement/amount"]] == [None, 0]
+
+
+def test_lines_of_no_break_spaces_between_cells_are_filler_not_blank_cells():
+    # An HTML scrape prints &nbsp; lines between cells (118\n\xa0\n0); only an empty line is a blank cell.
+    active = ("[[TABLE_TITLE:第二十条第（六）项]]\n" + H("信息内容") + "\n" + H("上一年项目数量") + "\n"
+              + H("本年增/减") + "\n" + H("处理决定数量") + "\n" + R("行政处罚") + "\n" + V("118") + "\n\xa0\n"
+              + V("0") + "\n\u3000\n" + V("5") + "\n" + R("行政强制") + "\n\u3000\n\n" + V("0") + "\n" + V("4") + "\n")
+    text, spans = doc("2019", requests_table("2019", {}, "\n", "\n"), active=active)
+    c = build_record("x.txt", text, spans).cells
+    assert [c[f"active/penalty/{k}"] for k in ("prev_items", "change", "decisions")] == [118, 0, 5]
+    assert [c[f"active/coercion/{k}"] for k in ("prev_items", "change", "decisions")] == [None, 0, 4]
+
+
+def test_the_sentence_quoting_a_title_is_not_part_of_the_agency():
+    from nianbao.infer.meta import agency
+
+    text, spans = markup("结合我局工作实际，特向社会公布[[TITLE:某某县海坛片区管理局2023年政府信息公开工作年度报告]]。")
+    assert agency(text, spans) == "某某县海坛片区管理局"
+
+
+def test_a_row_label_in_prose_before_its_tables_title_is_not_the_row():
+    # The whole report on one line: the tagger read 行政处罚类15条 in the prose as a label and a value.
+    active = ("其中土地出让类39条，" + R("行政处罚") + "类" + V("1") + "5条。[[TABLE_TITLE:第二十条第（六）项]]"
+              + H("信息内容") + H("上一年项目数量") + H("本年增/减") + H("处理决定数量") + R("行政处罚") + V("300")
+              + R("行政强制") + V("000"))
+    text, spans = doc("2019", requests_table("2019", {}, "\n", "\n"), active=active)
+    c = build_record("x.txt", text, spans).cells
+    assert [c[f"active/penalty/{k}"] for k in ("prev_items", "change", "decisions")] == [3, 0, 0]
