@@ -8,15 +8,16 @@ fine-tuned by `nianbao train --base-model` (sub-word tokenizers are aligned thro
 from __future__ import annotations
 
 import bisect
-
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 from nianbao.spans import BIO_TAGS, NEVER_ADJACENT, Span, bio_to_spans
+from nianbao.template import fold, get_template, strip_numbering
 from nianbao.textio import normalize_for_model
 
 from .tables import SPACED_NUMBERS, merged_row_lines
@@ -282,6 +283,7 @@ def _repair_once(text: str, spans: list[Span]) -> list[Span]:
     fixed = [Span(s.start, s.end, "VALUE", s.score)
              if s.label in ("ROW_LABEL", "COL_HEADER") and _NUMERIC.fullmatch(text[s.start:s.end]) else s
              for s in spans]
+    fixed = _complete_labels(text, fixed)
     fixed = _split_impossible_numbers(text, _release_row_numerals(text, _stop_at_years(text, _with_signs(text, fixed))))
     fixed = _missed_pipe_cells(text, _numbered_labels(text, _join_cut_numbers(text, fixed)))
     fixed = _complete_numbers(text, _missed_last_cells(text, _missed_line_cells(text, _missed_label_values(text, fixed))))
@@ -524,8 +526,14 @@ def _missed_label_values(text: str, spans: list[Span]) -> list[Span]:
             pos = m.end()
         if not found:
             continue
+        a, b = found[-1]
+        year = _year_start(text, a)  # 行政事业性收费02025年，我局…: the value stops where the year starts
+        at_year = year is not None and a < year < b
+        if at_year:
+            found[-1], pos = (a, year), year
         rest = text[pos:pos + 2].lstrip(" \t\u3000\xa0")
-        ends_ok = not rest or rest[0] in "\n\r（(" or ("\u4e00" <= rest[0] <= "\u9fff" and rest[0] not in _COUNT_WORDS)
+        ends_ok = at_year or not rest or rest[0] in "\n\r（(" \
+            or ("\u4e00" <= rest[0] <= "\u9fff" and rest[0] not in _COUNT_WORDS)
         nxt = bisect.bisect_right(starts, lab.start)
         if ends_ok and (nxt == len(starts) or starts[nxt] >= pos):
             added += [Span(a, b, "VALUE", lab.score) for a, b in found]
@@ -636,8 +644,37 @@ def _complete_numbers(text: str, spans: list[Span]) -> list[Span]:
                 end += 1
             nxt = bisect.bisect_left(starts, s.end)
             free = nxt == len(starts) or starts[nxt] >= end
-            if free and (end == len(text) or text[end] in _CELL_END):
+            # a run glued to the prose after the table (…0000000我局严格…) ends at the prose, but not
+            # before a count word (``3件``: a number in the prose)
+            into_prose = end < len(text) and "\u4e00" <= text[end] <= "\u9fff" and text[end] not in _COUNT_WORDS
+            if free and (end == len(text) or text[end] in _CELL_END or into_prose):
                 s = Span(s.start, end, s.label, s.score)
+        out.append(s)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _known_labels() -> frozenset[str]:
+    """Every row label of both templates, folded, without its numbering."""
+    return frozenset(strip_numbering(fold(label)) for name in ("2019", "2021") for b in get_template(name).blocks
+                     for r in b.rows for label in r.labels)
+
+
+def _complete_labels(text: str, spans: list[Span]) -> list[Span]:
+    """A row label the tagger cut short reaches over the untagged characters that complete a template
+    label (``[行政事业性收]费0`` → ``[行政事业性收费]0``): the cut-off character would otherwise sit between
+    the label and its value, hiding the value from the repairs that read cells after a label."""
+    starts = sorted(s.start for s in spans)
+    out = []
+    for s in spans:
+        if s.label == "ROW_LABEL":
+            nxt = bisect.bisect_right(starts, s.start)
+            limit = min(starts[nxt] if nxt < len(starts) else len(text), s.end + 4)
+            for end in range(limit, s.end, -1):
+                if all("\u4e00" <= ch <= "\u9fff" for ch in text[s.end:end]) \
+                        and strip_numbering(fold(text[s.start:end])) in _known_labels():
+                    s = Span(s.start, end, s.label, s.score)
+                    break
         out.append(s)
     return out
 

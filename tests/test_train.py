@@ -362,3 +362,23 @@ def test_repairs_run_until_nothing_changes():
     once = repair_spans(text, spans)
     assert [text[s.start:s.end] for s in once] == ["0", "2", "89", "40"]
     assert repair_spans(text, once) == once
+
+
+def test_repair_completes_cut_labels_and_runs_glued_to_the_prose_after_the_table():
+    from nianbao.infer.tagger import repair_spans
+    from nianbao.spans import Span
+
+    # a label cut one character short, its value glued to the year that opens the next paragraph
+    text = "第二十条第（八）项行政事业性收费02025年，我局严格按照"
+    a = text.index("行政")
+    got = [(s.label, text[s.start:s.end]) for s in repair_spans(text, [Span(a, a + 6, "ROW_LABEL")])]
+    assert got == [("ROW_LABEL", "行政事业性收费"), ("VALUE", "0")]
+    # the review table's run cut one digit before the prose glued to it
+    text = "总计10000100000000000我局严格规范"
+    assert [text[s.start:s.end] for s in repair_spans(text, [Span(2, 18, "VALUE")])] == ["10000100000000000"]
+    # but a number in the prose (3件) and a row numeral (2.重复申请) stay out of the run
+    text = "总计000000003件申请"
+    assert [text[s.start:s.end] for s in repair_spans(text, [Span(2, 10, "VALUE")])] == ["00000000"]
+    text = "1.信访举报投诉类申请00000002.重复申请"
+    v = text.index("0000000")
+    assert [text[s.start:s.end] for s in repair_spans(text, [Span(v, v + 7, "VALUE")])] == ["0000000"]
