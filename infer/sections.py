@@ -54,7 +54,7 @@ def _increasing(cands: list[tuple[Span, int, float]]) -> list[tuple[Span, int, f
 _BOUNDARY = "\n。；！？:："
 _SUB_AFTER = re.compile(r"[(（]\s*[一二三四五六七八九十]\s*[)）]")
 _SUBHEADING = re.compile(r"\s*(?:[(（]\s*[一二三四五六七八九十]|[一二三四五六七八九十]\s*[)）])")
-_HEAD_PREFIX = re.compile(r"[一二三四五六]?\s*[、.．]?\s*[\u4e00-\u9fff]{0,10}")
+_HEAD_PREFIX = re.compile(r"[一二三四五六七八]?\s*[、.．]?\s*[\u4e00-\u9fff]{0,10}")
 
 
 def heading_spans(text: str, spans: list[Span]) -> list[Span]:
@@ -95,7 +95,10 @@ def heading_starts(text: str, spans: list[Span]) -> dict[int, Span]:
             continue  # （二）主动公开政府信息的主要类别: a numbered sub-heading, whatever its words say
         n, words = section_number(s.text(text))
         if n is not None:
-            cands.append((s, n, words))
+            # a numbered heading with the section's words beats the same words in a sentence
+            # (四、政府信息公开行政复议与行政诉讼情况 … 未有政府信息公开行政复议及行政诉讼有关情况)
+            numbered = words >= 0.5 and _NUMERAL.match(fold(s.text(text))) is not None
+            cands.append((s, n, words + (1.0 if numbered else 0.0)))
     chain = _increasing(cands)
     found = {n: s for s, n, _ in chain}
     # A heading known only by its words (the tagger took 年主动公开政府信息 from a sentence, or a damaged
@@ -128,7 +131,16 @@ def missing_headings(text: str, found: dict[int, Span]) -> dict[int, Span]:
         for m in pattern.finditer(norm, lo + 1, hi):
             added[sec.n] = Span(m.start(1), m.end(1), "SECTION")
             break
+        if sec.n == 1 and 1 not in added and hi < len(text):
+            # The first section under words of its own (一、年度工作核心成效): the first 一、 heading at
+            # the start of a line or clause before section 2.
+            m = _FIRST_HEADING.search(norm, lo + 1, hi)
+            if m:
+                added[1] = Span(m.start(1), m.end(1), "SECTION")
     return added
+
+
+_FIRST_HEADING = re.compile(r"(?:^|(?<=[\n。；\s]))(一\s*、\s*[\u4e00-\u9fff]{2,16})(?=[\n。，；\s]|[（(]|(?:19|20)\d\d)")
 
 
 def find_sections(text: str, headings: dict[int, Span], content_starts: dict[int, int]) -> list[SectionSpan]:

@@ -644,3 +644,18 @@ def test_a_row_label_in_prose_before_its_tables_title_is_not_the_row():
     text, spans = doc("2019", requests_table("2019", {}, "\n", "\n"), active=active)
     c = build_record("x.txt", text, spans).cells
     assert [c[f"active/penalty/{k}"] for k in ("prev_items", "change", "decisions")] == [3, 0, 0]
+
+
+def test_numbered_headings_beat_sentences_and_the_first_section_may_have_words_of_its_own():
+    from nianbao.infer.sections import heading_starts
+
+    # 四、 cut short by the tagger, and the same words in the sentence after it
+    text, spans = markup("[[SECTION:三、收到和处理政府信息公开申请情况]]表。[[SECTION:四、政府信息公开行政复议与行政]]诉讼情况"
+                         "2022年，未有[[SECTION:政府信息公开行政复议及行政诉讼有关情况]]。[[SECTION:五、存在的主要问题及改进情况]]")
+    assert heading_starts(text, spans)[4].start == text.index("四、")
+    # 一、 under words that are not the template's: still section 1, and 七、 keeps its numeral
+    text, spans = markup("报告如下（电话：0591-23107633）。一、年度工作核心成效（一）主动公开多点发力。"
+                         "[[SECTION:二、主动公开政府信息情况]]表。[[SECTION:五、]]当前问题。七、[[SECTION:其他需]]说明事项无。")
+    found = heading_starts(text, spans)
+    assert found[1].start == text.index("一、年度")
+    assert found[6].start == text.index("七、")
