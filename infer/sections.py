@@ -4,6 +4,7 @@ section whose heading is missing at its first content."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from nianbao.record import SectionSpan
 from nianbao.spans import Span
@@ -14,6 +15,7 @@ from .labels import similarity
 _NUMERAL = re.compile(r"^\s*([一二三四五六])\s*[、.．,，]")
 
 
+@lru_cache(maxsize=4096)
 def section_number(heading: str) -> tuple[int | None, float]:
     """(n, how well the words match section n's title) for a heading; n from its numeral, else its words."""
     folded = fold(heading)

@@ -40,6 +40,7 @@ def _number(digits: str) -> Number | None:
     return float(digits) if "." in digits else int(digits)
 
 
+@lru_cache(maxsize=65536)  # pure, and the same few cell texts (0, 1, …) recur in every report
 def parse_value(text: str) -> Parsed | None:
     """Parse one cell: ``'0'`` → 0, ``'1 0'`` → 10, ``'减37'`` → -37, ``'+52'`` → 52,
     ``'105.650万'`` → 105.65 万元, ``'13575394432.52元'`` → 13575394432.52 元.

@@ -170,6 +170,7 @@ def _control_share(text: str) -> float:
 # Per-character memo: OpenCC called once per character is slow, and a report uses only a few thousand
 # distinct characters.
 _FOLDED: dict[str, str] = {}
+_TABLE: dict[int, str] = {}  # the same by code point, for str.translate
 
 
 def _fold_char(ch: str) -> str:
@@ -184,6 +185,7 @@ def _fold_char(ch: str) -> str:
         except Exception:  # lone surrogates and the like: leave them alone
             pass
         _FOLDED[ch] = out
+        _TABLE[ord(ch)] = out
     return out
 
 
@@ -194,4 +196,6 @@ def normalize_for_model(text: str) -> str:
     length as ``text`` and character ``i`` of the result stands for character ``i`` of the input.
     Example: ``重慶市（一）１０`` → ``重庆市(一)10``.
     """
-    return "".join([_fold_char(ch) for ch in text])
+    for ch in set(text).difference(_FOLDED):
+        _fold_char(ch)
+    return text.translate(_TABLE)
