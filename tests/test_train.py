@@ -157,6 +157,16 @@ def test_inference_precisions_load_and_tag_alike():
         Tagger.load(None, precision="fp8")
 
 
+def test_character_ids_looked_up_directly_score_as_the_tokenizer_does():
+    text = "一、总体情况\n规章\t0\t0\t0\n行政許可 𠀀 １２|x\u3000\n" * 30  # traditional, astral, full-width
+    fast = Tagger.load(None)
+    assert fast.char_ids is not None  # the shipped tokenizer is character-level
+    slow = Tagger.load(None)
+    slow.char_ids = None
+    for a, b in zip(fast.char_probs([text, ""]), slow.char_probs([text, ""])):
+        assert a.shape == b.shape and np.allclose(a, b)
+
+
 def test_repair_completes_numbers_cut_short_but_not_into_the_next_label():
     from nianbao.infer.tagger import repair_spans
     from nianbao.spans import Span
