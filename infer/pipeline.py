@@ -154,11 +154,13 @@ def default_source(model_dir: Path | None, precision: str = "auto") -> SpanSourc
 
 
 def auto_workers(n_files: int) -> int:
-    """Worker processes for a batch: one per core once the batch is large enough to repay each worker's
-    start-up (loading torch and the model, a few seconds), else one. Measured on 2 cores: 2 processes of
-    1 thread tag ~35 % more documents per second than 1 process of 2 threads (benchmarks/extract_speed.py)."""
+    """Worker processes for a batch: one per two cores once the batch is large enough to repay each
+    worker's start-up (loading torch and the model, a few seconds), else one. Measured on 2 cores
+    (benchmarks/extract_speed.py, 2026-12-02): one process of 2 threads tags 200 reports in 9.5 s, two
+    processes of 1 thread in 12.1 s (600 reports: 28.5 s against 28.9 s), so a pair of cores shares one
+    process."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cores, n_files // 32))
+    return max(1, min(cores // 2, n_files // 32))
 
 
 _worker_source: SpanSource | None = None

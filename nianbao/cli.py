@@ -41,7 +41,7 @@ def extract(
     precision: str = typer.Option("auto", "--precision", help="Tagger arithmetic: auto (bf16 where the CPU "
                                   "has it natively, else int8), fp32, bf16 or int8."),
     workers: Optional[int] = typer.Option(None, "-j", "--workers", help="Tagger processes sharing the cores "
-                                          "(default: up to one per core, one per 32 files)."),
+                                          "(default: one per two cores, at most one per 32 files)."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress bar."),
 ) -> None:
     """Extract one record per input report (see ../shared/spec/README.md for the record).
