@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from nianbao.record import Flag, Tables
 from nianbao.spans import Span
-from nianbao.template import Block, Template, get_template
+from nianbao.template import Block, Template, fold, get_template, strip_numbering
 
 from .checks import check_rule
 from .labels import RowMatch, header_table, match_row, template_votes, title_block
@@ -99,7 +99,17 @@ def split_regions(text: str, spans: list[Span], template: Template,
                 continue
             if m is None:
                 if block_id:
-                    regions[block_id].items.append((span, None))
+                    r = regions[block_id]
+                    prev = r.items[-1] if r.items else None
+                    if prev is not None and prev[1] is not None and prev[0].label == "ROW_LABEL" \
+                            and not text[prev[0].end:span.start].strip() and strip_numbering(fold(t)) == fold(t):
+                        # the rest of a label wrapped over lines (一、本年新收政府信息公开申\n请数量): the
+                        # label ends where its last line does
+                        whole = Span(prev[0].start, span.end, "ROW_LABEL", prev[0].score)
+                        r.items[-1] = (whole, prev[1])
+                        r.labels = [(whole, lm) if ls == prev[0] else (ls, lm) for ls, lm in r.labels]
+                        continue
+                    r.items.append((span, None))
                 continue
             table, block_id = m.table, m.block
             _start(regions, block_id, span)

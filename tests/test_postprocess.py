@@ -659,3 +659,23 @@ def test_numbered_headings_beat_sentences_and_the_first_section_may_have_words_o
     found = heading_starts(text, spans)
     assert found[1].start == text.index("一、年度")
     assert found[6].start == text.index("七、")
+
+
+def test_a_label_wrapped_over_lines_ends_on_its_last_line():
+    from nianbao.infer.tables import split_regions
+
+    block = get_template("2019").block("requests")
+    first = block.rows[0].labels[0]  # 一、本年新收政府信息公开申请数量
+    values = {r.key: [str(i + 1), "0", "0", "2", "0", "0", None] for i, r in enumerate(block.rows)}  # 总计 blank
+    req = requests_table("2019", values, "\n\n", "\n\n\n").replace(
+        R(first), R(first[:13]) + "\n" + R(first[13:]))
+    text, spans = doc("2019", req)
+    regions = split_regions(text, spans, get_template("2019"), {})
+    wrapped = next(s for s, m in regions["requests"].labels if m.row == "new")
+    assert text[wrapped.start:wrapped.end] == first[:13] + "\n" + first[13:]
+    cells = build_record("x.txt", text, spans).cells
+    assert [cells[f"requests/new/{c.key}"] for c in block.cols] == [1, 0, 0, 2, 0, 0, None]
+    # a numbered fragment is the next row's label, not the rest of this one
+    text, spans = markup(R("6、属于四类") + "\t1\t0\t0\t0\t0\t0\t1\n" + R("过程性信息") + "\t\t\n" + R("7、属于行政") + "\t0")
+    labels = split_regions(text, spans, get_template("2019"), {})["requests"].labels
+    assert [text[s.start:s.end] for s, _ in labels] == ["6、属于四类", "过程性信息"]
