@@ -451,6 +451,67 @@ def fill_row(text: str, block: Block, spans: list[Span], label_end: int | None,
     return RowFill(sol.values, units, sol.status, spans)
 
 
+def line_slots(text: str, region: Region) -> dict[str, RowFill] | None:
+    """Rows of a block printed one cell per line where each row puts its values either after its label or
+    before it (PDF text orders a row's cells by position), blank cells left out but for the extra empty
+    lines they leave in the table's rhythm (:func:`line_rhythm`).
+
+    The cells, blanks included, are read as slots in order; a label takes the ``ncols`` slots right before
+    it when they stand unclaimed, else the ``ncols`` right after it (the last row's trailing blanks leave
+    no trace: they are blank). None unless the whole block reads this way: every gap only line breaks,
+    every value one cell, every label a row of the block, and no slot left over."""
+    block = region.block
+    ncols, leaf = len(block.cols), _leaf_rows(block)
+    rhythm = line_rhythm(text, region.headers)
+    if rhythm is None or not region.items or region.header_end is None:
+        return None
+    tokens: list[Span | None | tuple[Span, str]] = []  # value span, None for a blank, (label, row)
+    prev_end = region.header_end
+    for span, match in region.items:
+        gap = text[prev_end:span.start]
+        lines = [ln.strip(" \t\u3000\xa0\r\x0c") for ln in gap.split("\n")]
+        if "\n" not in gap or not all(not ln or _PAGE_MARKER.fullmatch(ln) for ln in lines):
+            return None
+        # a page footer between two cells breaks the rhythm there: it tells of no blank
+        extra = 0 if any(lines) else _empty_lines(gap) - rhythm
+        if extra < 0:
+            return None
+        tokens += [None] * (extra // (rhythm + 1) if extra % (rhythm + 1) == 0 else extra)
+        if span.label == "VALUE":
+            if parse_value(span.text(text)) is None:
+                return None
+            tokens.append(span)
+        elif match is not None and match.row in leaf:
+            tokens.append((span, match.row))
+        else:
+            return None
+        prev_end = span.end
+    rows: dict[str, list[Span | None]] = {}
+    pool: list[Span | None] = []
+    open_row: str | None = None
+    for tok in tokens:
+        if isinstance(tok, tuple):
+            row = tok[1]
+            if row in rows or (open_row is not None and len(rows[open_row]) < ncols):
+                return None  # a row twice, or the row before stopped short
+            if pool and len(pool) != ncols:
+                return None
+            rows[row], pool, open_row = pool, [], (None if pool else row)
+        elif open_row is not None and len(rows[open_row]) < ncols:
+            rows[open_row].append(tok)
+        else:
+            pool.append(tok)
+    if pool or not rows:
+        return None
+    fills = {}
+    for row, slots in rows.items():
+        slots = slots + [None] * (ncols - len(slots))
+        parsed = [parse_value(s.text(text)) if s is not None else None for s in slots]
+        fills[row] = RowFill([p.value if p else None for p in parsed], [p.unit if p else None for p in parsed],
+                             "blanks" if None in slots else "direct", [s for s in slots if s is not None])
+    return fills
+
+
 def _money_in_amount_columns(block: Block, cols: list[int], texts: list[str]) -> list[int]:
     """Move a value printed with a money unit (``0万元``) that the delimiters put in a count column to the
     next amount column (the blank is the count before it), where the order of the row allows."""
@@ -904,6 +965,8 @@ def build_tables(text: str, spans: list[Span], template_name: str,
             fills = {"*": fill_row(text, block, region.values, region.header_end, drifted)} \
                 if region.values else {}
             region_flags: list[Flag] = []
+        elif block.table == "active" and (slots := line_slots(text, region)) is not None:
+            fills, region_flags = slots, []
         else:
             fills, region_flags = label_anchored(text, region)
             imperfect = region_flags or any(f.status not in ("direct",) for f in fills.values()) \

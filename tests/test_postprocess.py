@@ -679,3 +679,18 @@ def test_a_label_wrapped_over_lines_ends_on_its_last_line():
     text, spans = markup(R("6、属于四类") + "\t1\t0\t0\t0\t0\t0\t1\n" + R("过程性信息") + "\t\t\n" + R("7、属于行政") + "\t0")
     labels = split_regions(text, spans, get_template("2019"), {})["requests"].labels
     assert [text[s.start:s.end] for s, _ in labels] == ["6、属于四类", "过程性信息"]
+
+
+def test_pdf_rows_that_put_their_values_before_or_after_their_label_keep_their_blanks():
+    # one cell per line, an empty line between cells; a blank cell leaves one more; the penalty row
+    # prints its values before its label, the coercion row after it
+    active = ("[[TABLE_TITLE:第二十条第（六）项]]\n" + H("信息内容") + "\n\n" + H("上一年项目数量") + "\n\n"
+              + H("本年增/减") + "\n\n" + H("处理决定数量") + "\n\n\n\n" + V("-26") + "\n\n" + V("13981") + "\n\n"
+              + R("行政处罚") + "\n\n" + R("行政强制") + "\n\n" + V("34") + "\n\n\n\n" + V("35292") + "\n\n\n"
+              + "[[TABLE_TITLE:第二十条第（八）项]]\n" + H("信息内容") + "\n\n" + H("上一年项目数量") + "\n\n"
+              + H("本年增/减") + "\n\n" + R("行政事业性收费") + "\n\n" + V("0") + "\n")
+    text, spans = doc("2019", requests_table("2019", {}, "\n", "\n"), active=active)
+    c = build_record("x.txt", text, spans).cells
+    assert [c[f"active/penalty/{k}"] for k in ("prev_items", "change", "decisions")] == [None, -26, 13981]
+    assert [c[f"active/coercion/{k}"] for k in ("prev_items", "change", "decisions")] == [34, None, 35292]
+    assert [c["active/fees/prev_items"], c["active/fees/change"]] == [0, None]  # a trailing blank
