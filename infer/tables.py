@@ -900,9 +900,14 @@ def _column_block_anchors(text: str, units: list[PrintedRow], anchors: list[int 
         label_ends = [sp.end for sp, _ in labels if before <= sp.start < begin]
         # labels on the block's own line (the first cell of a merged markdown row) are its labels
         same_line = bool(label_ends) and "\n" not in text[label_ends[-1]:begin]
-        options = [_distinct_rows(labels, leaf, end, after)[:len(members)],
-                   _distinct_rows(labels, leaf, before, begin)[-len(members):]]
-        for rows in (options[::-1] if same_line else options):
+        following = _distinct_rows(labels, leaf, end, after)
+        options = [following[:len(members)], _distinct_rows(labels, leaf, before, begin)[-len(members):]]
+        if same_line:
+            options.reverse()
+        # a stray label among the block's label column (a blank row's, printed beside it): the rows the
+        # labels after it name, in the template's order
+        options.append(sorted(following, key=leaf.index)[:len(members)])
+        for rows in options:
             idx = [leaf.index(r) for r in rows]
             if len(idx) == len(members) and idx == list(range(idx[0], idx[0] + len(idx))):
                 for i, a in zip(members, idx):

@@ -694,3 +694,21 @@ def test_pdf_rows_that_put_their_values_before_or_after_their_label_keep_their_b
     assert [c[f"active/penalty/{k}"] for k in ("prev_items", "change", "decisions")] == [None, -26, 13981]
     assert [c[f"active/coercion/{k}"] for k in ("prev_items", "change", "decisions")] == [34, None, 35292]
     assert [c["active/fees/prev_items"], c["active/fees/change"]] == [0, None]  # a trailing blank
+
+
+def test_a_column_block_takes_its_rows_from_the_labels_after_it_in_template_order():
+    # PDF text: two rows printed column by column, then the label column, with the label of the blank
+    # row after them (予以公开) standing first; the next row printed row by row after its label
+    block = get_template("2019").block("requests")
+    label = {r.key: r.labels[0] for r in block.rows}
+    cols = [["5", "2"], ["1", "0"], ["0", "0"], ["0", "0"], ["0", "0"], ["0", "0"], ["6", "2"]]
+    values = "\n\n".join("\n".join(V(v) for v in col) for col in cols)
+    req = (H("申请人情况") + "\n" + H("自然人") + "\n" + H("总计") + "\n\n" + values + "\n\n"
+           + R(label["granted"]) + "\n\n\n\n\n\n\n\n" + R(label["new"]) + "\n" + R(label["carried_over"]) + "\n\n"
+           + R(label["partial"]) + "\n\n" + "\n\n".join(V(v) for v in "3100004") + "\n")
+    text, spans = doc("2019", req)
+    c = build_record("x.txt", text, spans).cells
+    assert [c[f"requests/partial/{k.key}"] for k in block.cols] == [3, 1, 0, 0, 0, 0, 4]
+    assert [c[f"requests/new/{k.key}"] for k in block.cols] == [5, 1, 0, 0, 0, 0, 6]
+    assert [c[f"requests/carried_over/{k.key}"] for k in block.cols] == [2, 0, 0, 0, 0, 0, 2]
+    assert c["requests/granted/natural"] is None
