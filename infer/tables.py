@@ -144,8 +144,12 @@ def is_page_marker(text: str, span: Span) -> bool:
     """A number that is a page footer or header standing on its own line (``-3-``, ``— 5 —``, ``第2页``)."""
     line_start = text.rfind("\n", 0, span.start) + 1
     line_end = text.find("\n", span.end)
-    line = text[line_start:line_end if line_end >= 0 else len(text)].strip().strip("\x0c")
-    return bool(_PAGE_MARKER.fullmatch(line))
+    return is_page_marker_line(text[line_start:line_end if line_end >= 0 else len(text)])
+
+
+def is_page_marker_line(line: str) -> bool:
+    """A line that is a page footer or header and nothing else."""
+    return bool(_PAGE_MARKER.fullmatch(line.strip().strip("\x0c")))
 
 
 # A stretch of running text (40+ CJK characters with no span) between a table and a number: the number
@@ -470,7 +474,7 @@ def line_slots(text: str, region: Region) -> dict[str, RowFill] | None:
     for span, match in region.items:
         gap = text[prev_end:span.start]
         lines = [ln.strip(" \t\u3000\xa0\r\x0c") for ln in gap.split("\n")]
-        if "\n" not in gap or not all(not ln or _PAGE_MARKER.fullmatch(ln) for ln in lines):
+        if "\n" not in gap or not all(not ln or is_page_marker_line(ln) for ln in lines):
             return None
         # a page footer between two cells breaks the rhythm there: it tells of no blank
         extra = 0 if any(lines) else _empty_lines(gap) - rhythm

@@ -20,7 +20,7 @@ from nianbao.spans import BIO_TAGS, NEVER_ADJACENT, Span, bio_to_spans
 from nianbao.template import fold, get_template, strip_numbering
 from nianbao.textio import normalize_for_model
 
-from .tables import SPACED_NUMBERS, merged_row_lines
+from .tables import SPACED_NUMBERS, is_page_marker_line, merged_row_lines
 from .windows import merge_windows, window_starts
 
 DEFAULT_MODEL = "default"
@@ -581,6 +581,9 @@ def _missed_line_cells(text: str, spans: list[Span]) -> list[Span]:
             continue
         up = _neighbour_line(text, m.start(), -1)
         down = _neighbour_line(text, m.end(), +1)
+        # a page footer between the column's cells (…38\n\n—5—\n\n53\n108): the cell above it counts
+        if up is not None and is_page_marker_line(text[up:text.find("\n", up)]):
+            up = _neighbour_line(text, up, -1)
         if up is not None and down is not None and value_line(up) and value_line(down):
             near = [values[up].score, values[down].score]
             added.append(Span(a, b, "VALUE", min(near) if None not in near else None))

@@ -392,3 +392,15 @@ def test_repair_completes_cut_labels_and_runs_glued_to_the_prose_after_the_table
     text = "1.信访举报投诉类申请00000002.重复申请"
     v = text.index("0000000")
     assert [text[s.start:s.end] for s in repair_spans(text, [Span(v, v + 7, "VALUE")])] == ["0000000"]
+
+
+def test_repair_finds_a_column_cell_right_after_a_page_footer():
+    from nianbao.infer.tagger import repair_spans
+    from nianbao.spans import Span
+
+    text = "2、重复申请\n\n0\n\n38\n\n\n—5—\n\n53\n108\n\n0\n6"
+    spans = [Span(text.index(v, text.index("重复")), text.index(v, text.index("重复")) + len(v), "VALUE")
+             for v in ("0\n", "38", "108")]
+    spans = [Span(s.start, s.end - (1 if text[s.end - 1] == "\n" else 0), "VALUE") for s in spans]
+    got = [text[s.start:s.end] for s in repair_spans(text, spans) if s.label == "VALUE"]
+    assert "53" in got and "5" not in got  # the footer's page number is no cell
