@@ -911,9 +911,11 @@ def _column_block_anchors(text: str, units: list[PrintedRow], anchors: list[int 
         # a stray label among the block's label column (a blank row's, printed beside it): the rows the
         # labels after it name, in the template's order
         options.append(sorted(following, key=leaf.index)[:len(members)])
+        taken = {a for a in out if a is not None}
         for rows in options:
             idx = [leaf.index(r) for r in rows]
-            if len(idx) == len(members) and idx == list(range(idx[0], idx[0] + len(idx))):
+            if len(idx) == len(members) and idx == list(range(idx[0], idx[0] + len(idx))) \
+                    and not taken.intersection(idx):  # rows another printed row holds are not this block's
                 for i, a in zip(members, idx):
                     out[i] = a
                 break

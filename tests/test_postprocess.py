@@ -712,3 +712,26 @@ def test_a_column_block_takes_its_rows_from_the_labels_after_it_in_template_orde
     assert [c[f"requests/new/{k.key}"] for k in block.cols] == [5, 1, 0, 0, 0, 0, 6]
     assert [c[f"requests/carried_over/{k.key}"] for k in block.cols] == [2, 0, 0, 0, 0, 0, 2]
     assert c["requests/granted/natural"] is None
+
+
+def test_a_column_block_never_takes_rows_another_printed_row_holds():
+    # PDF text: a block printed column by column and its labels; then two more blocks, their labels
+    # bunched after the second one. The middle block has no labels of its own after it, and the labels
+    # before it are the first block's.
+    block = get_template("2019").block("requests")
+    label = {r.key: r.labels[0] for r in block.rows}
+
+    def column_block(*keys):
+        return "\n\n".join("\n".join(V(v) for v in col) for col in zip(*(rows[k] for k in keys))) + "\n\n"
+
+    keys = ("new", "carried_over", "granted", "partial", "denied.state_secret", "denied.law_forbidden")
+    rows = {k: [str(i + 1), "0", "0", "0", "0", "1", str(i + 2)] for i, k in enumerate(keys)}
+    req = (H("申请人情况") + "\n" + H("自然人") + "\n" + H("总计") + "\n\n" + column_block("new", "carried_over")
+           + "\n".join(R(label[k]) for k in ("new", "carried_over")) + "\n\n"
+           + column_block("granted", "partial") + column_block("denied.state_secret", "denied.law_forbidden")
+           + "\n".join(R(label[k]) for k in ("denied.state_secret", "denied.law_forbidden", "granted", "partial"))
+           + "\n\n" + R(label["total"]) + "\n")
+    text, spans = doc("2019", req)
+    c = build_record("x.txt", text, spans).cells
+    for key, row in rows.items():
+        assert [c[f"requests/{key}/{col.key}"] for col in block.cols] == [int(v) for v in row], key
