@@ -329,6 +329,13 @@ def line_columns(gaps: list[str], ncols: int, drifted_lines: list[int] | None = 
         blanks = extra // (base + 1) if extra % (base + 1) == 0 else extra
         col += 1 + blanks
         cols.append(col)
+        if i == 0:
+            leading = blanks
+    over = cols[-1] - (ncols - 1)
+    if 0 < over <= leading:
+        # more empty lines before the first value than blank cells fit: the one that separates the header
+        # from the table's first row is among them (总计\n\n\n\n\n\n\n9 over 15 cells, 10 values)
+        cols = [c - over for c in cols]
     if cols[-1] >= ncols:
         return None
     return cols

@@ -735,3 +735,19 @@ def test_a_column_block_never_takes_rows_another_printed_row_holds():
     c = build_record("x.txt", text, spans).cells
     for key, row in rows.items():
         assert [c[f"requests/{key}/{col.key}"] for col in block.cols] == [int(v) for v in row], key
+
+
+def test_empty_lines_before_a_rows_first_value_count_as_blanks_only_as_far_as_they_fit():
+    from nianbao.infer.tables import line_columns
+
+    # one empty line separates the header from the table, five more are the blank 行政复议 cells
+    gaps = ["\n" * 7] + ["\n"] * 9
+    assert line_columns(gaps, 15) == list(range(5, 15))
+    assert line_columns(["\n\n"] + ["\n"] * 9, 15) == list(range(1, 11))  # fewer: as the lines say
+    review = ("[[COL_HEADER:行政复议]]\n[[COL_HEADER:行政诉讼]]\n[[COL_HEADER:总计]]" + "\n" * 7
+              + "\n".join(V(v) for v in "9202800000") + "\n")
+    text, spans = doc("2019", requests_table("2019", {}, "\n", "\n"), review=review)
+    c = build_record("x.txt", text, spans).cells
+    assert c["review/reconsideration/total"] is None
+    assert [c[f"review/litigation_direct/{k}"] for k in ("upheld", "corrected", "other", "pending", "total")] \
+        == [9, 2, 0, 2, 8]
