@@ -385,15 +385,15 @@ def _one_line_cell(text: str, a: Span, b: Span) -> bool:
     if text[start:a.start].strip() or text[b.end:end].strip():
         return False
 
-    def before(pos: int) -> str | None:  # the nearest non-blank line above the one starting at pos
+    def before(pos: int) -> tuple[str | None, int]:  # the nearest non-blank line above the one at pos
         for _ in range(3):
             if pos <= 0:
-                return None
+                return None, pos
             prev = text.rfind("\n", 0, pos - 1) + 1
             line, pos = text[prev:pos - 1], prev
             if line.strip():
-                return line
-        return None
+                return line, pos
+        return None, pos
 
     def after(pos: int) -> str | None:  # the nearest non-blank line below the one ending at pos
         for _ in range(3):
@@ -406,8 +406,11 @@ def _one_line_cell(text: str, a: Span, b: Span) -> bool:
                 return line
         return None
 
-    up, down = before(start), after(end)
-    return all(ln is not None and _LONE_NUMBER.fullmatch(ln) for ln in (up, down))
+    (up, up_start), down = before(start), after(end)
+    lone = [ln is not None and bool(_LONE_NUMBER.fullmatch(ln)) for ln in (up, down)]
+    if lone[0] and not lone[1]:  # the column's last cell, a label after it: two cells above tell instead
+        lone[1] = bool((up2 := before(up_start)[0]) is not None and _LONE_NUMBER.fullmatch(up2))
+    return all(lone)
 
 
 _CELL_END = " \t\n\r|\u3000\xa0"

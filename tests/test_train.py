@@ -404,3 +404,18 @@ def test_repair_finds_a_column_cell_right_after_a_page_footer():
     spans = [Span(s.start, s.end - (1 if text[s.end - 1] == "\n" else 0), "VALUE") for s in spans]
     got = [text[s.start:s.end] for s in repair_spans(text, spans) if s.label == "VALUE"]
     assert "53" in got and "5" not in got  # the footer's page number is no cell
+
+
+def test_repair_joins_a_spaced_number_that_ends_a_column_before_a_label():
+    from nianbao.infer.tagger import repair_spans
+    from nianbao.spans import Span
+
+    text = "（一）予以公开\n\n9592\n\n0\n\n76\n\n97 89\n\n（二）部分公开\n\n0"
+    spans = [Span(text.index(v), text.index(v) + len(v), "VALUE") for v in ("9592", "76", "97", "89")]
+    spans.insert(1, Span(text.index("\n0\n") + 1, text.index("\n0\n") + 2, "VALUE"))
+    got = [text[s.start:s.end] for s in repair_spans(text, sorted(spans)) if s.label == "VALUE"]
+    assert "97 89" in got
+    # but two numbers on a row label's line are two cells
+    text = "规章\n0\n0\n行政许可 1 0\n"
+    spans = [Span(3, 4, "VALUE"), Span(5, 6, "VALUE"), Span(12, 13, "VALUE"), Span(14, 15, "VALUE")]
+    assert [text[s.start:s.end] for s in repair_spans(text, spans) if s.label == "VALUE"] == ["0", "0", "1", "0"]
