@@ -97,6 +97,8 @@ def split_regions(text: str, spans: list[Span], template: Template,
             m = match_row(t, template)
             if m is not None and titled_at.get(m.block, -1) > span.start:
                 continue
+            if m is None and block_id:
+                m = _numbered_sub_row(t, regions[block_id])
             if m is None:
                 if block_id:
                     r = regions[block_id]
@@ -134,6 +136,25 @@ def split_regions(text: str, spans: list[Span], template: Template,
             regions[block_id].items.append((span, None))
         last_end = span.end
     return regions
+
+
+_SUB_ROW_NUMBER = re.compile(r"\s*(\d{1,2})\s*[.、．]")
+
+
+def _numbered_sub_row(label: str, region: Region) -> RowMatch | None:
+    """The row a label too cut to match names by its number alone (``1.属于`` | ``国家秘密`` on the next
+    line): the n-th sub-row of the heading row it stands under, the last matched label's group."""
+    m = _SUB_ROW_NUMBER.match(label)
+    last = next((lm for _, lm in reversed(region.labels)), None)
+    if m is None or last is None:
+        return None
+    rows = {r.key: r for r in region.block.rows}
+    group = last.group if last.row is None else (rows[last.row].parent if last.row in rows else None)
+    children = [r.key for r in region.block.rows if group is not None and r.parent == group]
+    n = int(m.group(1))
+    if not 1 <= n <= len(children):
+        return None
+    return RowMatch(last.table, last.block, children[n - 1], score=0.5)
 
 
 _PAGE_MARKER = re.compile(r"[-—–－_]+\s*\d{1,3}\s*[-—–－_]+|第\s*\d{1,3}\s*[页頁](?:\s*[/，,]?\s*共\s*\d{1,3}\s*[页頁])?"

@@ -678,7 +678,9 @@ def test_a_label_wrapped_over_lines_ends_on_its_last_line():
     # a numbered fragment is the next row's label, not the rest of this one
     text, spans = markup(R("6、属于四类") + "\t1\t0\t0\t0\t0\t0\t1\n" + R("过程性信息") + "\t\t\n" + R("7、属于行政") + "\t0")
     labels = split_regions(text, spans, get_template("2019"), {})["requests"].labels
-    assert [text[s.start:s.end] for s, _ in labels] == ["6、属于四类", "过程性信息"]
+    assert [(text[s.start:s.end], m.row) for s, m in labels] == [
+        ("6、属于四类", "denied.process_info"), ("过程性信息", "denied.process_info"),
+        ("7、属于行政", "denied.enforcement_file")]  # too cut to match, its number names it
 
 
 def test_pdf_rows_that_put_their_values_before_or_after_their_label_keep_their_blanks():
@@ -751,3 +753,16 @@ def test_empty_lines_before_a_rows_first_value_count_as_blanks_only_as_far_as_th
     assert c["review/reconsideration/total"] is None
     assert [c[f"review/litigation_direct/{k}"] for k in ("upheld", "corrected", "other", "pending", "total")] \
         == [9, 2, 0, 2, 8]
+
+
+def test_a_sub_row_label_cut_too_short_to_match_is_named_by_its_number():
+    # a tab-separated row broken over lines: 5.属于 | values | 三类内部事务信息 on the next line
+    block = get_template("2019").block("requests")
+    req = requests_table("2019", {}, "\t", "\n").replace(
+        R("5.属于三类内部事务信息") + "\t" + "\t".join(V("0") for _ in range(7)),
+        R("5.属于") + "\t" + "\t".join(V(v) for v in "3000003") + "\n\n\t\t" + R("三类内部事务信息") + "\t")
+    assert R("5.属于") in req
+    text, spans = doc("2019", req)
+    c = build_record("x.txt", text, spans).cells
+    assert [c[f"requests/denied.internal_affairs/{col.key}"] for col in block.cols] == [3, 0, 0, 0, 0, 0, 3]
+    assert [c[f"requests/denied.third_party/{col.key}"] for col in block.cols] == [0] * 7
