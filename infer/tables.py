@@ -306,6 +306,11 @@ def _empty_lines(gap: str) -> int:
     return sum(1 for line in gap.split("\n")[1:-1] if not line.strip(" \t\r"))
 
 
+def _only_line_breaks(gap: str) -> bool:
+    """Nothing but whitespace in ``gap``, and page footers on lines of their own."""
+    return all(not ln.strip(" \t\u3000\xa0\r\x0c") or is_page_marker_line(ln) for ln in gap.split("\n"))
+
+
 def line_rhythm(text: str, spans: list[Span]) -> int | None:
     """Empty lines between a printed table's cells, read off consecutive spans (its column headers)
     that stand on lines of their own: the narrowest such gap. None when no two of them do."""
@@ -328,12 +333,13 @@ def line_columns(gaps: list[str], ncols: int, drifted_lines: list[int] | None = 
     (``0\\n\\n20`` under a ``\\n`` rhythm is 0, blank, 20). None unless every gap is whitespace with a
     line break.
     """
-    if len(gaps) < (1 if rhythm is not None else 2) \
-            or not all(g.strip(" \t\u3000\xa0\r\n") == "" and "\n" in g for g in gaps[1:]):
+    if len(gaps) < (1 if rhythm is not None else 2) or not all("\n" in g and _only_line_breaks(g) for g in gaps[1:]):
         return None
     drifted_lines = drifted_lines or [0] * len(gaps)
+    # a page footer between two cells breaks the rhythm there: that gap tells of no blank
+    footers = [i > 0 and bool(g.strip(" \t\u3000\xa0\r\n")) for i, g in enumerate(gaps)]
     empty = [_empty_lines(g) for g in gaps]
-    plain = [e for e, d in zip(empty[1:], drifted_lines[1:]) if not d]
+    plain = [e for e, d, f in zip(empty[1:], drifted_lines[1:], footers[1:]) if not d and not f]
     if len(plain) < 2 and rhythm is not None:
         base = min(plain + [rhythm])
     elif plain:
@@ -344,7 +350,7 @@ def line_columns(gaps: list[str], ncols: int, drifted_lines: list[int] | None = 
     empty = [max(e - d * (base + 1), 0) for e, d in zip(empty, drifted_lines)]
     cols, col = [], -1
     for i, e in enumerate(empty):
-        if i == 0 and (gaps[0].strip(" \t\u3000\xa0\r\n") or "\n" not in gaps[0]):
+        if i == 0 and (gaps[0].strip(" \t\u3000\xa0\r\n") or "\n" not in gaps[0]) or footers[i]:
             e = base  # a label and its first value on one line, or something else between: no blank known
         extra = max(e - base, 0)
         blanks = extra // (base + 1) if extra % (base + 1) == 0 else extra

@@ -766,3 +766,12 @@ def test_a_sub_row_label_cut_too_short_to_match_is_named_by_its_number():
     c = build_record("x.txt", text, spans).cells
     assert [c[f"requests/denied.internal_affairs/{col.key}"] for col in block.cols] == [3, 0, 0, 0, 0, 0, 3]
     assert [c[f"requests/denied.third_party/{col.key}"] for col in block.cols] == [0] * 7
+
+
+def test_a_page_footer_between_cells_keeps_the_rows_blanks_readable():
+    from nianbao.infer.tables import line_columns
+
+    gaps = ["\n" * 12] + ["\n\n"] * 8 + ["\n\n- 5 -\n\n"]  # 5 blank cells, then 10 values
+    assert line_columns(gaps, 15) == list(range(5, 15))
+    assert line_columns(["\n\n", "\n\n", "\n\n第3页\n"], 4) == [0, 1, 2]  # a footer tells of no blank
+    assert line_columns(["\n"] + ["\n正文\n"], 3) is None  # words between cells: not a cell column
