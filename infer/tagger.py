@@ -507,13 +507,12 @@ def _release_row_numerals(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
-_LAST_CELL = re.compile(r"([+\-]?\d+?(?:\.\d+)?)([ \t\n\r|\u3000\xa0]*)(?=(?:19|20)\d\d年)")
 
 
 def _missed_last_cells(text: str, spans: list[Span]) -> list[Span]:
-    """The table's last number, which the prose right after it starts with a year (``0\n0\n\n2019年，我局…``, or
-    glued to it: ``0 0 02019年``), is a value too where the tagger left it out: it follows the last
-    value across the same delimiter that stands between the values before it."""
+    """The table's last numbers, which the prose right after them starts with a year (``0\n0\n\n2019年，我局…``,
+    or glued to it: ``0 0 02019年``), are values too where the tagger left them out: they follow the last
+    value across the same delimiter that stands between the values before it (``0 0 0 0 [0 00]2025年``)."""
     values = [s for s in spans if s.label == "VALUE"]
     starts = sorted(s.start for s in spans)
     added = []
@@ -521,16 +520,36 @@ def _missed_last_cells(text: str, spans: list[Span]) -> list[Span]:
         gap = text[prev.end:last.start]
         if not gap or gap.strip(" \t\n\r|\u3000\xa0") or "\n\n\n" in gap:
             continue
-        m = _LAST_CELL.match(text, last.end + len(gap))
-        if m is None or text[last.end:m.start()] != gap:
+        cells, pos, at_year = [], last.end + len(gap), False
+        if text[last.end:pos] != gap:
+            continue
+        while len(cells) < 8 and (m := _NUMBER.match(text, pos)) is not None:
+            year = _year_start(text, m.start())
+            if year == m.start():  # the year itself
+                break
+            if year is not None and m.start() < year:  # a cell glued to the year
+                cells.append((m.start(), year))
+                at_year = True
+                break
+            cells.append(m.span())
+            tail = _DELIMITERS.match(text, m.end()).group(0)
+            if tail and _YEAR_AFTER_DIGITS.match(text, m.end() + len(tail)):
+                at_year = True  # the cell, then the year across a delimiter
+                break
+            if tail != gap:
+                break
+            pos = m.end() + len(gap)
+        if not at_year or not cells:
             continue
         nxt = bisect.bisect_right(starts, last.start)
-        if nxt < len(starts) and starts[nxt] < m.end(1):
-            continue  # some span holds it already
-        added.append(Span(m.start(1), m.end(1), "VALUE", last.score))
+        if nxt < len(starts) and starts[nxt] < cells[-1][1]:
+            continue  # some span holds them already
+        added += [Span(a_, b_, "VALUE", last.score) for a_, b_ in cells]
     return sorted(spans + added) if added else spans
 
 
+_NUMBER = re.compile(r"[+\-]?\d+(?:\.\d+)?")
+_DELIMITERS = re.compile(r"[ \t\n\r|\u3000\xa0]*")
 _COUNT_WORDS = "件项个次人年月日万亿"  # a number before these is prose (``12件``), not a cell
 _NUMBER_ON_LINE = re.compile(r"[ \t\u3000\xa0|]*([+\-]?\d+(?:\.\d+)?(?:万元|万|元)?)(?![\d.])")
 

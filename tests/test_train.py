@@ -419,3 +419,18 @@ def test_repair_joins_a_spaced_number_that_ends_a_column_before_a_label():
     text = "规章\n0\n0\n行政许可 1 0\n"
     spans = [Span(3, 4, "VALUE"), Span(5, 6, "VALUE"), Span(12, 13, "VALUE"), Span(14, 15, "VALUE")]
     assert [text[s.start:s.end] for s in repair_spans(text, spans) if s.label == "VALUE"] == ["0", "0", "1", "0"]
+
+
+def test_repair_finds_every_last_cell_the_tagger_left_before_the_next_paragraphs_year():
+    from nianbao.infer.tagger import repair_spans
+    from nianbao.spans import Span
+
+    text = "四、结转下年度继续办理0 0 0 0 0 002025年，我局共收到申请5件。"
+    first = text.index("0")
+    spans = [Span(first + 2 * i, first + 2 * i + 1, "VALUE") for i in range(4)]
+    got = [text[s.start:s.end] for s in repair_spans(text, spans) if s.label == "VALUE"]
+    assert got == ["0", "0", "0", "0", "0", "00"]
+    # numbers in a sentence that does not start with a year stay out
+    text = "四、结转下年度继续办理0 0 0 0 共3 5件"
+    spans = [Span(text.index("0") + 2 * i, text.index("0") + 2 * i + 1, "VALUE") for i in range(4)]
+    assert len([s for s in repair_spans(text, spans) if s.label == "VALUE"]) == 4
