@@ -456,6 +456,8 @@ def fill_row(text: str, block: Block, spans: list[Span], label_end: int | None,
     texts = [s.text(text) for s in spans]
     if len(spans) > ncols:
         texts = join_within_cells(text, spans) or texts
+        if ncols == 1 and all(set(text[a.end:b.start]) <= {" ", "\u3000", "\xa0"} for a, b in zip(spans, spans[1:])):
+            texts = ["".join(texts)]  # one cell to a row: numbers only spaces apart are its digits (9 4)
     units: list[str | None] = [None] * ncols
     if len(spans) < ncols:
         cols = markdown_columns(text, spans, ncols) if "|" in text[spans[0].start:spans[-1].end] else None

@@ -550,6 +550,9 @@ def _missed_last_cells(text: str, spans: list[Span]) -> list[Span]:
 
 _NUMBER = re.compile(r"[+\-]?\d+(?:\.\d+)?")
 _DELIMITERS = re.compile(r"[ \t\n\r|\u3000\xa0]*")
+# line breaks, then lines that each hold one number and nothing else (blank lines between allowed)
+_LONE_NUMBER_LINES = re.compile(r"(?:[ \t\u3000\xa0]*\n(?:[ \t\u3000\xa0]*\n)*[ \t\u3000\xa0]*[+\-]?\d+(?:\.\d+)?"
+                                r"[ \t\u3000\xa0]*(?=\n|$))+")
 _COUNT_WORDS = "件项个次人年月日万亿"  # a number before these is prose (``12件``), not a cell
 _NUMBER_ON_LINE = re.compile(r"[ \t\u3000\xa0|]*([+\-]?\d+(?:\.\d+)?(?:万元|万|元)?)(?![\d.])")
 
@@ -567,6 +570,14 @@ def _missed_label_values(text: str, spans: list[Span]) -> list[Span]:
             found.append(m.span(1))
             pos = m.end()
         if not found:
+            # a label alone on its line, its cells one per line below it (政府集中采购\n0\n0\n\n（注：…)
+            lines = _LONE_NUMBER_LINES.match(text, lab.end)
+            if lines and lines.group(0).strip() and text[text.rfind("\n", 0, lab.start) + 1:lab.start].strip() == "":
+                cells = [m.span() for m in _NUMBER.finditer(text, lab.end, lines.end())]
+                nxt = bisect.bisect_right(starts, lab.start)
+                # one number alone is not enough: a lone line after a label can be anything
+                if 2 <= len(cells) <= 8 and (nxt == len(starts) or starts[nxt] >= lines.end()):
+                    added += [Span(a, b, "VALUE", lab.score) for a, b in cells]
             continue
         a, b = found[-1]
         year = _year_start(text, a)  # 行政事业性收费02025年，我局…: the value stops where the year starts
@@ -691,7 +702,8 @@ def _complete_numbers(text: str, spans: list[Span]) -> list[Span]:
             free = nxt == len(starts) or starts[nxt] >= end
             # a run glued to the prose after the table (…0000000我局严格…) ends at the prose, but not
             # before a count word (``3件``: a number in the prose)
-            into_prose = end < len(text) and "\u4e00" <= text[end] <= "\u9fff" and text[end] not in _COUNT_WORDS
+            into_prose = end < len(text) and ("\u4e00" <= text[end] <= "\u9fff" and text[end] not in _COUNT_WORDS
+                                              or text[end] in "（(")  # or a note: 96991（注：…
             if free and (end == len(text) or text[end] in _CELL_END or into_prose):
                 s = Span(s.start, end, s.label, s.score)
         out.append(s)

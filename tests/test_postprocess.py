@@ -775,3 +775,10 @@ def test_a_page_footer_between_cells_keeps_the_rows_blanks_readable():
     assert line_columns(gaps, 15) == list(range(5, 15))
     assert line_columns(["\n\n", "\n\n", "\n\n第3页\n"], 4) == [0, 1, 2]  # a footer tells of no blank
     assert line_columns(["\n"] + ["\n正文\n"], 3) is None  # words between cells: not a cell column
+
+
+def test_a_one_column_row_reads_numbers_only_spaces_apart_as_one_cell():
+    active = ("[[TABLE_TITLE:第二十条第（五）项]]\n" + H("信息内容") + "\n" + H("本年处理决定数量") + "\n"
+              + R("行政许可") + "\n" + V("9") + " " + V("4") + "\n")
+    text, spans = doc("2021", requests_table("2021", {}, "\n", "\n"), active=active)
+    assert build_record("x.txt", text, spans).cells["active/licensing/decisions"] == 94

@@ -434,3 +434,17 @@ def test_repair_finds_every_last_cell_the_tagger_left_before_the_next_paragraphs
     text = "四、结转下年度继续办理0 0 0 0 共3 5件"
     spans = [Span(text.index("0") + 2 * i, text.index("0") + 2 * i + 1, "VALUE") for i in range(4)]
     assert len([s for s in repair_spans(text, spans) if s.label == "VALUE"]) == 4
+
+
+def test_repair_reads_cells_below_a_lone_label_and_numbers_cut_before_a_note():
+    from nianbao.infer.tagger import repair_spans
+    from nianbao.spans import Span
+
+    text = "采购总金额\n政府集中采购\n0\n0\n\n（注：以上数据统计截至2019年12月31日。）"
+    lab = text.index("政府")
+    got = [(s.label, text[s.start:s.end]) for s in repair_spans(text, [Span(lab, lab + 6, "ROW_LABEL")])]
+    assert got == [("ROW_LABEL", "政府集中采购"), ("VALUE", "0"), ("VALUE", "0")]
+    text = "政府集中采购 102 96991（注：以上数据统计截至2019年12月31日。）"
+    v = text.index("9699")
+    spans = [Span(0, 6, "ROW_LABEL"), Span(7, 10, "VALUE"), Span(v, v + 4, "VALUE")]
+    assert [text[s.start:s.end] for s in repair_spans(text, spans) if s.label == "VALUE"] == ["102", "96991"]
