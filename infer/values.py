@@ -242,7 +242,8 @@ def split_row(cell_texts: Sequence[str], ncols: int, groups: Sequence[int] = (),
     the identities of ``groups``. "ambiguous": several remain (all cells null); "conflict": several splits,
     none of which satisfies the identities (a published row that breaks its own sum). When nothing fills the
     row exactly, the readable values are left-aligned and the status says why: "short" (fewer cells than
-    columns: blanks), "extra" (more), "unsolved" (a glued run that cannot make the row).
+    columns: blanks), "extra" (more); "unsolved" (a glued run that cannot make the row) leaves every
+    cell null.
     """
     if len(cell_texts) == ncols:
         parsed = [parse_value(t) for t in cell_texts]
@@ -259,6 +260,8 @@ def split_row(cell_texts: Sequence[str], ncols: int, groups: Sequence[int] = (),
     if n == 0:
         glued = any(r is not None and len(r[0]) > 1 for r in (digit_run(t) for t in cell_texts))
         status = "extra" if len(cell_texts) > ncols else ("unsolved" if glued else "short")
+        if status == "unsolved":  # a run that cannot make the row says nothing of where its digits go
+            return RowSolution([None] * ncols, status, 0)
         return RowSolution(_left_aligned(cell_texts, ncols), status, 0)
     if n == 1:
         return RowSolution(search_fillings(cell_texts, ncols, want=1, signed=signed)[0], "forced")  # type: ignore[index]

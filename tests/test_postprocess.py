@@ -256,6 +256,8 @@ def test_split_row_statuses():
     assert split_row(["328291965元"], 2).status == "ambiguous"
     assert split_row(["0"] * 6, 7, total).status == "short"
     assert split_row(["12"], 7).status == "unsolved"
+    # six digits for seven cells: no cell is known, not even the first (it is never a guess)
+    assert split_row(["000000"], 7).values == [None] * 7
     # review row: three groups of five, totals pinned by the sums
     assert split_row(["10 0 1 200 0 0 0 0 0 0 00"], 15, [5, 5, 5]).values[:5] == [1, 0, 0, 1, 2]
     assert split_row(["3120015" + "00000" + "11002"], 15, [5, 5, 5]).values == \
