@@ -386,10 +386,6 @@ def test_numbered_headings_win_over_sentence_fragments_and_inserted_sections():
     from nianbao.infer.meta import agency
     from nianbao.infer.sections import heading_starts
 
-    # The tagger took 年主动公开政府信息 from a sentence; the numbered heading glued before it is section 2.
-    text, spans = markup("[[SECTION:一、总体情况]]正文，群众反馈。二、主动公开政府信息情况正文。2019[[SECTION:年主动公开政府信息]]"
-                         "118条。[[SECTION:三、收到和处理政府信息公开申请情况]]")
-    assert heading_starts(text, spans)[2].start == text.index("二、主动")
     # A layout that inserts 五、信息处理费收取情况: 六、存在的主要问题… is the template's section 5, and a
     # heading piece after the fee table's numbers does not pull them into it.
     text, spans = markup("[[SECTION:四、政府信息公开行政复议、行政诉讼情况]]000[[SECTION:五、信息处理费收取情况]]表000"
@@ -648,19 +644,24 @@ def test_a_row_label_in_prose_before_its_tables_title_is_not_the_row():
     assert [c[f"active/penalty/{k}"] for k in ("prev_items", "change", "decisions")] == [3, 0, 0]
 
 
-def test_numbered_headings_beat_sentences_and_the_first_section_may_have_words_of_its_own():
+@pytest.mark.parametrize("source, n, starts_at", [
+    # the tagger took 年主动公开政府信息 from a sentence; the numbered heading glued before it is section 2
+    ("[[SECTION:一、总体情况]]正文，群众反馈。二、主动公开政府信息情况正文。2019[[SECTION:年主动公开政府信息]]"
+     "118条。[[SECTION:三、收到和处理政府信息公开申请情况]]", 2, "二、主动"),
+    # 四、 cut short by the tagger, and the same words in the sentence after it
+    ("[[SECTION:三、收到和处理政府信息公开申请情况]]表。[[SECTION:四、政府信息公开行政复议与行政]]诉讼情况"
+     "2022年，未有[[SECTION:政府信息公开行政复议及行政诉讼有关情况]]。[[SECTION:五、存在的主要问题及改进情况]]", 4, "四、"),
+    # 一、 under words that are not the template's is still section 1; 七、 keeps its numeral
+    ("报告如下（电话：0591-23107633）。一、年度工作核心成效（一）主动公开多点发力。"
+     "[[SECTION:二、主动公开政府信息情况]]表。[[SECTION:五、]]当前问题。七、[[SECTION:其他需]]说明事项无。", 1, "一、年度"),
+    ("报告如下（电话：0591-23107633）。一、年度工作核心成效（一）主动公开多点发力。"
+     "[[SECTION:二、主动公开政府信息情况]]表。[[SECTION:五、]]当前问题。七、[[SECTION:其他需]]说明事项无。", 6, "七、"),
+], ids=["fragment-in-sentence", "cut-heading-and-sentence", "first-section-own-words", "numeral-seven"])
+def test_numbered_headings_beat_sentences_and_sections_may_have_words_of_their_own(source, n, starts_at):
     from nianbao.infer.sections import heading_starts
 
-    # 四、 cut short by the tagger, and the same words in the sentence after it
-    text, spans = markup("[[SECTION:三、收到和处理政府信息公开申请情况]]表。[[SECTION:四、政府信息公开行政复议与行政]]诉讼情况"
-                         "2022年，未有[[SECTION:政府信息公开行政复议及行政诉讼有关情况]]。[[SECTION:五、存在的主要问题及改进情况]]")
-    assert heading_starts(text, spans)[4].start == text.index("四、")
-    # 一、 under words that are not the template's: still section 1, and 七、 keeps its numeral
-    text, spans = markup("报告如下（电话：0591-23107633）。一、年度工作核心成效（一）主动公开多点发力。"
-                         "[[SECTION:二、主动公开政府信息情况]]表。[[SECTION:五、]]当前问题。七、[[SECTION:其他需]]说明事项无。")
-    found = heading_starts(text, spans)
-    assert found[1].start == text.index("一、年度")
-    assert found[6].start == text.index("七、")
+    text, spans = markup(source)
+    assert heading_starts(text, spans)[n].start == text.index(starts_at)
 
 
 def test_a_label_wrapped_over_lines_ends_on_its_last_line():
