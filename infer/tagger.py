@@ -414,12 +414,15 @@ def _one_line_cell(text: str, a: Span, b: Span) -> bool:
 
 
 _CELL_END = " \t\n\r|\u3000\xa0"
-_PIPE_CELL = re.compile(r"(?<=\|)[ \u3000\xa0]*([+\-]?\d+(?:\.\d+)?)[ \u3000\xa0]*(?=\|)")
+# A cell between ``|`` or ``<br>`` (a markdown cell that stacks several rows' values, ``| 543<br>196 |``).
+_PIPE_CELL = re.compile(r"(?:(?<=\|)|(?<=<br>)|(?<=<br/>))[ \u3000\xa0]*([+\-]?\d+(?:\.\d+)?)[ \u3000\xa0]*"
+                        r"(?=\||<br/?>)")
 
 
 def _missed_pipe_cells(text: str, spans: list[Span]) -> list[Span]:
-    """A number that fills a whole ``| … |`` cell on a line whose other cells hold values is a value too,
-    even where the tagger left it out (``| 3 | 0 | 0 | 0 | 3 |``)."""
+    """A number that fills a whole ``| … |`` cell (or one ``<br>`` part of it) on a line whose other cells
+    hold values is a value too, even where the tagger left it out (``| 3 | 0 | 0 | 0 | 3 |``,
+    ``| 184<br>196 |``)."""
     values = [s for s in spans if s.label == "VALUE"]
     if not values or "|" not in text:
         return spans

@@ -4,6 +4,7 @@ back through AutoModel/AutoTokenizer and used by `nianbao extract`; fine-tuning 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -190,6 +191,16 @@ def test_repair_adds_a_number_filling_a_pipe_cell_the_tagger_left_out():
     assert values == ["3", "0", "3"]  # the 3 in 第 3 页 stands in no pipe cell
 
 
+def test_repair_adds_a_number_filling_one_br_part_of_a_pipe_cell():
+    from nianbao.infer.tagger import repair_spans
+    from nianbao.spans import Span
+
+    text = "| 0<br>304<br>0 | 543<br>184<br>18114<br>196 |\n\n2021年，共收到申请48件。"
+    spans = [Span(m.start(), m.end(), "VALUE", 0.9) for m in re.finditer(r"\d+", text[:text.index("196")])]
+    values = [text[s.start:s.end] for s in repair_spans(text, spans) if s.label == "VALUE"]
+    assert values == ["0", "304", "0", "543", "184", "18114", "196"]  # not the prose's 2021 or 48
+
+
 def test_training_batches_carry_a_mask_only_when_padded():
     from nianbao.train.trainer import collate, training_autocast
 
@@ -212,9 +223,9 @@ def test_repair_joins_the_spaced_digits_of_one_pipe_cell():
     spans = [Span(text.index("0 |"), text.index("0 |") + 1, "VALUE"), Span(a, a + 1, "VALUE"),
              Span(a + 2, a + 3, "VALUE"), Span(b, b + 1, "VALUE"), Span(b + 2, b + 3, "VALUE")]
     values = [text[s.start:s.end] for s in repair_spans(text, spans) if s.label == "VALUE"]
-    # ``2 7`` fills its cell: one number; ``1 2`` shares its cell with ``0<br>``: left as cut (46 and 5 fill
-    # pipe cells on lines of values: added)
-    assert values == ["0", "2 7", "46", "1", "2", "5"]
+    # ``2 7`` fills its cell: one number; ``1 2`` shares its cell with ``0<br>``: left as cut (46, 5 and the
+    # ``0`` before ``<br>`` fill pipe cells or ``<br>`` parts of them on lines of values: added)
+    assert values == ["0", "2 7", "46", "0", "1", "2", "5"]
 
 
 def test_repair_splits_a_value_that_cannot_be_one_spaced_out_number():
