@@ -918,7 +918,50 @@ def aligned(text: str, region: Region) -> dict[str, RowFill] | None:
         with_blocks = _column_block_anchors(text, units, anchors, labels, leaf)
         if with_blocks != anchors:
             fills = _fill_stretches(text, block, units, with_blocks, labels)
+        for tried in (with_blocks, anchors):
+            if fills is not None:
+                break
+            # A label that lands right before another row's values (a bunch of labels printed late, just
+            # before a row whose own label was lost) anchors that row in the wrong place: keep the anchors
+            # that can all hold, when one such set is largest, and let the row counts settle the rest.
+            kept = _consistent_anchors(tried, len(leaf))
+            if kept is not None and kept != tried:
+                fills = _fill_stretches(text, block, units, kept, labels)
     return fills
+
+
+def _consistent_anchors(anchors: list[int | None], n_rows: int) -> list[int | None] | None:
+    """The largest subset of ``anchors`` (template row of each printed row, or None) that can all hold:
+    each later anchor on a later template row, with no more printed rows between two anchors (or before
+    the first, or after the last) than template rows. None when two different subsets are largest."""
+    known = [(-1, -1)] + [(u, a) for u, a in enumerate(anchors) if a is not None] + [(len(anchors), n_rows)]
+    # best[j]: (anchors kept on the best chain ending at j, how many chains reach that count, previous j)
+    best: list[tuple[int, int, int] | None] = [(0, 1, -1)] + [None] * (len(known) - 1)
+    for j in range(1, len(known)):
+        u2, a2 = known[j]
+        gain = 1 if j < len(known) - 1 else 0
+        for i in range(j):
+            if best[i] is None:
+                continue
+            u1, a1 = known[i]
+            if a2 <= a1 or u2 - u1 > a2 - a1:
+                continue
+            count, ways, _ = best[i]  # type: ignore[misc]
+            current = best[j]
+            if current is None or count + gain > current[0]:
+                best[j] = (count + gain, ways, i)
+            elif count + gain == current[0]:
+                best[j] = (current[0], current[1] + ways, current[2])
+    end = best[-1]
+    if end is None or end[1] > 1:
+        return None
+    out: list[int | None] = [None] * len(anchors)
+    j = end[2]
+    while j > 0:
+        u, a = known[j]
+        out[u] = a
+        j = best[j][2]  # type: ignore[index]
+    return out
 
 
 def _column_block_anchors(text: str, units: list[PrintedRow], anchors: list[int | None],

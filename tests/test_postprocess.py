@@ -209,6 +209,30 @@ def test_pdf_column_blocks_with_a_blank_row_follow_the_template_order():
     assert_rows(rec, t, order, vals)
 
 
+def test_a_late_label_before_another_rows_values_does_not_anchor_them():
+    # PDF text: rows 一 二 column by column, then the next six rows column by column and their labels;
+    # only then 一's label (二's is lost), right before the values of row 5 (内部事务), whose own label is
+    # lost too. Those values sit right after 一's label but cannot be row 一: eight printed rows come
+    # before them. The printed rows keep the template's order; the later rows' labels anchor the rest.
+    # (七)总计 is blank, so the values do not fill the whole grid.
+    t, order, label, vals = requests_rows("2019", 3, 2, 9)
+    vals["total"] = [None] * 7
+
+    def columns(rows):
+        return ["\n".join(V(vals[r][c]) for r in rows) + "\n\n" for c in range(7)]
+
+    def row(r, with_label=True):
+        return ([R(label[r]), "\n\n"] if with_label else []) + [V(v) + "\n\n" for v in vals[r]]
+
+    parts = [H("自然人"), "\n\n"] + columns(order[:2]) + columns(order[2:8])
+    parts += [R(label[r]) + "\n" for r in order[2:8]] + ["\n", R(label["new"]), "\n\n"]
+    parts += row(order[8], with_label=False)
+    for r in order[9:]:
+        parts += row(r) if r != "total" else [R(label[r]), "\n\n\n\n\n\n\n\n"]
+    text, spans = doc("2019", "".join(parts))
+    assert_rows(build_record("x.txt", text, spans), t, order, vals)
+
+
 def test_sections_missing_heading_and_misnumbered_subheading():
     src = ("[[SECTION:一、总体情况]]\n正文。\n[[TABLE_TITLE:第二十条第(一)项]]\n" + R("规章") + V("1") + V("1") + V("1")
            + "\n[[SECTION:三、收到和处理政府信息公开申请情况]]\n" + R("（七）总计") + V("0") * 7
@@ -785,3 +809,12 @@ def test_a_one_column_row_reads_numbers_only_spaces_apart_as_one_cell():
               + R("行政许可") + "\n" + V("9") + " " + V("4") + "\n")
     text, spans = doc("2021", requests_table("2021", {}, "\n", "\n"), active=active)
     assert build_record("x.txt", text, spans).cells["active/licensing/decisions"] == 94
+
+
+def test_consistent_anchors_keep_the_largest_set_that_can_hold_and_never_pick_between_equals():
+    from nianbao.infer.tables import _consistent_anchors
+
+    # eight printed rows before one anchored on template row 0: that anchor cannot hold
+    assert _consistent_anchors([None] * 8 + [0, None, None, None, None, 13], 14) == [None] * 13 + [13]
+    assert _consistent_anchors([0, 1, None, 3], 4) == [0, 1, None, 3]  # all hold: all kept
+    assert _consistent_anchors([1, 1], 3) is None  # either could be right: nothing says which
