@@ -609,18 +609,37 @@ def _missed_line_cells(text: str, spans: list[Span]) -> list[Span]:
         v = values.get(start)
         return v is not None and v.end <= end and not (text[start:v.start] + text[v.end:end]).strip()
 
-    added = []
+    lone = {}  # line start -> (start, end) of a number alone on its line that no span holds
     for m in re.finditer(r"(?m)^[ \t\u3000\xa0]*([+\-]?\d+(?:\.\d+)?)[ \t\u3000\xa0]*$", text):
         a, b = m.span(1)
         i = bisect.bisect_right(starts, a) - 1
-        if (i >= 0 and covered[i][1] > a) or (i + 1 < len(starts) and starts[i + 1] < b):
-            continue
-        up = _neighbour_line(text, m.start(), -1)
-        down = _neighbour_line(text, m.end(), +1)
-        # a page footer between the column's cells (…38\n\n—5—\n\n53\n108): the cell above it counts
-        if up is not None and is_page_marker_line(text[up:text.find("\n", up)]):
-            up = _neighbour_line(text, up, -1)
-        if up is not None and down is not None and value_line(up) and value_line(down):
+        if not ((i >= 0 and covered[i][1] > a) or (i + 1 < len(starts) and starts[i + 1] < b)):
+            lone[m.start()] = (a, b)
+
+    def neighbour(start: int, step: int) -> int | None:
+        """The nearest non-blank line above or below the line at ``start``, past a page footer between
+        the column's cells (…38\n\n—5—\n\n53\n108)."""
+        pos = start if step < 0 else (len(text) if text.find("\n", start) < 0 else text.find("\n", start))
+        line = _neighbour_line(text, pos, step)
+        if line is not None and is_page_marker_line(text[line:text.find("\n", line)]):
+            end = text.find("\n", line)
+            if step > 0 and end < 0:
+                return None  # the footer is the last line
+            line = _neighbour_line(text, line if step < 0 else end, step)
+        return line
+
+    def column_side(start: int, step: int) -> int | None:
+        """The value line next to ``start`` on that side, also across one more missed lone number (two
+        cells missed in a row, as on both sides of a page footer); None if there is none."""
+        line = neighbour(start, step)
+        if line is not None and line in lone:
+            line = neighbour(line, step)
+        return line if line is not None and value_line(line) else None
+
+    added = []
+    for start, (a, b) in lone.items():
+        up, down = column_side(start, -1), column_side(start, +1)
+        if up is not None and down is not None:
             near = [values[up].score, values[down].score]
             added.append(Span(a, b, "VALUE", min(near) if None not in near else None))
     return sorted(spans + added) if added else spans

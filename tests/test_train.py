@@ -417,6 +417,18 @@ def test_repair_finds_a_column_cell_right_after_a_page_footer():
     assert "53" in got and "5" not in got  # the footer's page number is no cell
 
 
+def test_repair_finds_the_column_cells_on_both_sides_of_a_page_footer():
+    from nianbao.infer.tagger import repair_spans
+    from nianbao.spans import Span
+
+    # the tagger left out the cell before the footer and the one after it: neither has a value line
+    # on both sides, but the two missed cells together do
+    text = "结果维持\n\n21\n\n0\n\n40\n\n5\n\n— 4 —\n\n121\n\n0\n\n0\n\n总计\n\n2019年共12\n\n7"
+    spans = [Span(m.start(), m.end(), "VALUE") for m in re.finditer(r"(?m)^(21|0|40)$", text)]
+    got = [text[s.start:s.end] for s in repair_spans(text, spans) if s.label == "VALUE"]
+    assert got == ["21", "0", "40", "5", "121", "0", "0"]  # not the footer's 4, nor the 7 after prose
+
+
 def test_repair_joins_a_spaced_number_that_ends_a_column_before_a_label():
     from nianbao.infer.tagger import repair_spans
     from nianbao.spans import Span
