@@ -754,6 +754,13 @@ def _complete_labels(text: str, spans: list[Span]) -> list[Span]:
                         and strip_numbering(fold(text[s.start:end])) in _known_labels():
                     s = Span(s.start, end, s.label, s.score)
                     break
+        prev = out[-1] if out else None
+        if prev is not None and s.label == prev.label == "ROW_LABEL" and prev.end == s.start \
+                and strip_numbering(fold(text[prev.start:s.end])) in _known_labels():
+            # one label the tagger cut in two (``[行政][规范性文件]``): the halves would each match some row
+            score = None if prev.score is None or s.score is None else round(min(prev.score, s.score), 4)
+            out[-1] = Span(prev.start, s.end, "ROW_LABEL", score)
+            continue
         out.append(s)
     return out
 

@@ -417,6 +417,20 @@ def test_repair_finds_a_column_cell_right_after_a_page_footer():
     assert "53" in got and "5" not in got  # the footer's page number is no cell
 
 
+def test_repair_joins_a_row_label_the_tagger_cut_in_two():
+    from nianbao.infer.tagger import repair_spans
+    from nianbao.spans import Span
+
+    text = "规章\n0\n行政规范性文件\n2\n规章行政许可"
+    a = text.index("行政规范")
+    spans = [Span(0, 2, "ROW_LABEL"), Span(3, 4, "VALUE"), Span(a, a + 2, "ROW_LABEL"),
+             Span(a + 2, a + 7, "ROW_LABEL"), Span(a + 8, a + 9, "VALUE"),
+             Span(a + 10, a + 12, "ROW_LABEL"), Span(a + 12, a + 16, "ROW_LABEL")]
+    labels = [text[s.start:s.end] for s in repair_spans(text, spans) if s.label == "ROW_LABEL"]
+    # 规章行政许可 names no row: two labels that touch stay two
+    assert labels == ["规章", "行政规范性文件", "规章", "行政许可"]
+
+
 def test_repair_finds_the_column_cells_on_both_sides_of_a_page_footer():
     from nianbao.infer.tagger import repair_spans
     from nianbao.spans import Span
