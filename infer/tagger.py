@@ -395,21 +395,23 @@ def _one_line_cell(text: str, a: Span, b: Span) -> bool:
                 return line, pos
         return None, pos
 
-    def after(pos: int) -> str | None:  # the nearest non-blank line below the one ending at pos
+    def after(pos: int) -> tuple[str | None, int]:  # the nearest non-blank line below the one ending at pos
         for _ in range(3):
             if pos >= len(text):
-                return None
+                return None, pos
             nxt = text.find("\n", pos + 1)
             nxt = len(text) if nxt < 0 else nxt
             line, pos = text[pos + 1:nxt], nxt
             if line.strip():
-                return line
-        return None
+                return line, pos
+        return None, pos
 
-    (up, up_start), down = before(start), after(end)
+    (up, up_start), (down, down_end) = before(start), after(end)
     lone = [ln is not None and bool(_LONE_NUMBER.fullmatch(ln)) for ln in (up, down)]
     if lone[0] and not lone[1]:  # the column's last cell, a label after it: two cells above tell instead
         lone[1] = bool((up2 := before(up_start)[0]) is not None and _LONE_NUMBER.fullmatch(up2))
+    elif lone[1] and not lone[0]:  # a row's first cell, its label above it: two cells below tell instead
+        lone[0] = bool((down2 := after(down_end)[0]) is not None and _LONE_NUMBER.fullmatch(down2))
     return all(lone)
 
 

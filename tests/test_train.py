@@ -255,6 +255,20 @@ def test_repair_joins_a_spaced_out_number_alone_on_its_line_in_a_column():
     assert [text[s.start:s.end] for s in repair_spans(text, spans)] == ["1292", "1004", "14 2", "0", "3", "5", "7"]
 
 
+def test_repair_joins_a_spaced_out_first_cell_right_under_its_row_label():
+    from nianbao.infer.tagger import repair_spans
+    from nianbao.spans import Span
+
+    # a row's first cell right under its label: the two cells below tell it is a column of lone numbers
+    text = "一、本年新收政府信息公开申请数量\n\n2 2\n\n1\n\n0\n\n规章\n3 5\n规范性文件\n"
+    a, r = text.index("2 2"), text.index("3 5")
+    spans = [Span(0, 16, "ROW_LABEL"), Span(a, a + 1, "VALUE"), Span(a + 2, a + 3, "VALUE"),
+             Span(text.index("1\n"), text.index("1\n") + 1, "VALUE"), Span(text.index("0"), text.index("0") + 1, "VALUE"),
+             Span(r, r + 1, "VALUE"), Span(r + 2, r + 3, "VALUE")]
+    # ``3 5`` has a label below it and no lone numbers under that: two cells of a row printed on one line
+    assert [text[s.start:s.end] for s in repair_spans(text, spans) if s.label == "VALUE"] == ["2 2", "1", "0", "3", "5"]
+
+
 def test_repair_splits_a_markdown_line_of_rows_merged_with_spaces():
     import re
 
