@@ -72,7 +72,28 @@ def _best(core: str, candidates: list[tuple[str, object]]) -> tuple[object | Non
 
 def match_row(text: str, template: Template) -> RowMatch | None:
     """The template row (or heading row) a ROW_LABEL's text names, or None if unclear."""
-    return _match_row_core(_core(text), template.name)
+    core = _core(text)
+    found = _match_row_core(core, template.name)
+    if found is None and core:
+        found = _match_numbered_start(re.sub(r"\s+", "", fold(text)), template.name)
+    return found
+
+
+@lru_cache(maxsize=20000)
+def _match_numbered_start(folded: str, template_name: str) -> RowMatch | None:
+    """A label a line break cut right after its numeral (``四、结`` / ``转下年度继续办理``): too short to
+    match by its words, but its numeral and first words start exactly one row's printed label."""
+    if len(folded) - len(strip_numbering(folded)) < 2:
+        return None  # no numeral to go by
+    t = get_template(template_name)
+    labels = [(fold(label), RowMatch(b.table, b.id, r.key)) for b in t.blocks if b.table != "review"
+              for r in b.rows for label in r.labels]
+    labels += [(fold(label), RowMatch("requests", "requests", None, g.key)) for g in t.groups for label in g.labels]
+    starting = {m for label, m in labels if label.startswith(folded) and len(label) > len(folded)}
+    if len(starting) != 1:
+        return None
+    m = starting.pop()
+    return RowMatch(m.table, m.block, m.row, m.group, MIN_SCORE)
 
 
 @lru_cache(maxsize=20000)  # the same labels recur in every report: match each wording once

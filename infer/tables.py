@@ -25,7 +25,7 @@ from nianbao.template import Block, Template, fold, get_template, strip_numberin
 
 from .checks import check_rule
 from .labels import RowMatch, header_table, match_row, template_votes, title_block
-from .values import Number, count_fillings, is_value_text, parse_value, search_fillings, split_row
+from .values import Number, RowSolution, count_fillings, is_value_text, parse_value, search_fillings, split_row
 
 
 @dataclass
@@ -472,6 +472,8 @@ def fill_row(text: str, block: Block, spans: list[Span], label_end: int | None,
             return RowFill(vals, units, "blanks", spans)
         texts = spaced_cells(text, spans, ncols) or texts
     sol = split_row(texts, ncols, identity_groups(block), signed_columns(block))
+    if sol.status not in ("direct", "forced", "solved"):
+        sol = _space_separated_reading(text, spans, ncols, block) or sol
     if sol.status == "short" and len(texts) < ncols:  # blanks with nothing to place them but units
         cols = _money_in_amount_columns(block, list(range(len(texts))), texts)
         if cols != list(range(len(texts))):
@@ -489,6 +491,23 @@ def fill_row(text: str, block: Block, spans: list[Span], label_end: int | None,
         m = re.search(r"(万元|万|元)\s*$", texts[-1])
         units[-1] = (p.unit if p else None) or ({"万": "万元"}.get(m.group(1), m.group(1)) if m else None)
     return RowFill(sol.values, units, sol.status, spans)
+
+
+def _space_separated_reading(text: str, spans: list[Span], ncols: int, block: Block) -> RowSolution | None:
+    """A row printed in one stretch with single spaces at most of its cell borders (``179 11 80 138 4
+    340``: 80 is two glued cells) that the tagger cut into spans across those spaces, so that the spans'
+    digits read as no unique row: read every space as a cell border instead, and take that reading when
+    exactly one split of its tokens satisfies the block's identities. None otherwise (no identity to
+    decide by, a delimiter in the stretch, or no unique fitting split)."""
+    groups = identity_groups(block)
+    stretch = text[spans[0].start:spans[-1].end]
+    if not groups or any(c in stretch for c in "|\t\n") or "<br" in stretch:
+        return None
+    tokens = stretch.split()
+    if len(tokens) == len(spans) or len(tokens) > ncols:
+        return None
+    fitting = search_fillings(tokens, ncols, groups, signed=signed_columns(block))
+    return RowSolution(fitting[0], "solved") if fitting is not None and len(fitting) == 1 else None
 
 
 def line_slots(text: str, region: Region) -> dict[str, RowFill] | None:

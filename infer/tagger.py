@@ -20,6 +20,7 @@ from nianbao.spans import BIO_TAGS, NEVER_ADJACENT, Span, bio_to_spans
 from nianbao.template import fold, get_template, strip_numbering
 from nianbao.textio import normalize_for_model
 
+from .labels import match_row
 from .tables import SPACED_NUMBERS, is_page_marker_line, merged_row_lines
 from .windows import merge_windows, window_starts
 
@@ -500,7 +501,8 @@ _ROW_NUMERAL_MARK = ".．、"
 
 def _release_row_numerals(text: str, spans: list[Span]) -> list[Span]:
     """A row label that starts at its numeral's mark (``.保护第三方合法权益``) lost the numeral to the glued
-    run before it (``…02714``): give the last digit back to the label (``…0271`` | ``4.保护…``)."""
+    run before it (``…02714``): give the last digit back to the label (``…0271`` | ``4.保护…``); the same
+    when the run took the mark too (``…2933．`` + ``其他``)."""
     out = list(spans)
     for i in range(1, len(out)):
         v, lab = out[i - 1], out[i]
@@ -509,6 +511,12 @@ def _release_row_numerals(text: str, spans: list[Span]) -> list[Span]:
                 and text[v.end - 2].isdigit()):
             out[i - 1] = Span(v.start, v.end - 1, v.label, v.score)
             out[i] = Span(lab.start - 1, lab.end, lab.label, lab.score)
+        elif (lab.label == "ROW_LABEL" and v.label == "VALUE" and v.end == lab.start and v.end - v.start >= 3
+              and text[v.end - 1] in _ROW_NUMERAL_MARK and text[v.end - 2].isdigit()
+              and text[v.start:v.end - 2].strip() and not text[lab.start].isdigit()):
+            # the run took the numeral and its mark (``…2304 3.`` + ``其他``): both belong to the label
+            out[i - 1] = Span(v.start, v.start + len(text[v.start:v.end - 2].rstrip()), v.label, v.score)
+            out[i] = Span(v.end - 2, lab.end, lab.label, lab.score)
     return out
 
 
@@ -580,8 +588,10 @@ def _missed_label_values(text: str, spans: list[Span]) -> list[Span]:
             if lines and lines.group(0).strip() and text[text.rfind("\n", 0, lab.start) + 1:lab.start].strip() == "":
                 cells = [m.span() for m in _NUMBER.finditer(text, lab.end, lines.end())]
                 nxt = bisect.bisect_right(starts, lab.start)
-                # one number alone is not enough: a lone line after a label can be anything
-                if 2 <= len(cells) <= 8 and (nxt == len(starts) or starts[nxt] >= lines.end()):
+                # one number alone is not enough, a lone line after a label can be anything — unless the
+                # label names a row of one cell (行政事业性收费\n0\n\n（注：…)
+                enough = 2 <= len(cells) <= 8 or (len(cells) == 1 and _one_cell_row(text[lab.start:lab.end]))
+                if enough and (nxt == len(starts) or starts[nxt] >= lines.end()):
                     added += [Span(a, b, "VALUE", lab.score) for a, b in cells]
             continue
         a, b = found[-1]
@@ -596,6 +606,18 @@ def _missed_label_values(text: str, spans: list[Span]) -> list[Span]:
         if ends_ok and (nxt == len(starts) or starts[nxt] >= pos):
             added += [Span(a, b, "VALUE", lab.score) for a, b in found]
     return sorted(spans + added) if added else spans
+
+
+@lru_cache(maxsize=4096)
+def _one_cell_row(label: str) -> bool:
+    """Whether the label names a row of a one-column block in either template (行政许可, 行政事业性收费 in
+    2021's active table)."""
+    for name in ("2019", "2021"):
+        template = get_template(name)
+        m = match_row(label, template)
+        if m is not None and m.row is not None and len(template.block(m.block).cols) == 1:
+            return True
+    return False
 
 
 def _missed_line_cells(text: str, spans: list[Span]) -> list[Span]:
@@ -638,9 +660,23 @@ def _missed_line_cells(text: str, spans: list[Span]) -> list[Span]:
             line = neighbour(line, step)
         return line if line is not None and value_line(line) else None
 
+    def footer_side(start: int, step: int) -> bool:
+        """The nearest non-blank line on that side is a page footer: the column goes on across it
+        (—4—\n\n65\n4\n0…: the cells right after a footer are the ones a tagger tends to miss)."""
+        pos = start if step < 0 else (len(text) if text.find("\n", start) < 0 else text.find("\n", start))
+        line = _neighbour_line(text, pos, step)
+        if line is None:
+            return False
+        end = text.find("\n", line)
+        return is_page_marker_line(text[line:len(text) if end < 0 else end])
+
     added = []
     for start, (a, b) in lone.items():
         up, down = column_side(start, -1), column_side(start, +1)
+        if up is None and down is not None and footer_side(start, -1):
+            up = down
+        elif down is None and up is not None and footer_side(start, +1):
+            down = up
         if up is not None and down is not None:
             near = [values[up].score, values[down].score]
             added.append(Span(a, b, "VALUE", min(near) if None not in near else None))

@@ -558,6 +558,11 @@ def test_a_row_label_cut_by_a_line_break_is_matched_by_its_first_words():
     t = get_template("2021")
     assert match_row("4. 保护", t).row == "denied.third_party"  # only 保护第三方合法权益 starts so
     assert match_row("属于", t) is None  # 属于国家秘密, 属于三类内部事务信息 …: no one row
+    # cut right after its numeral: the numeral and the first word start one printed label
+    assert match_row("四、结", t).row == "carried_forward"
+    assert match_row("（二）部", t).row == "partial"
+    assert match_row("3.其", t).row == "other.misc"  # 3.其他 (其他处理): the only 3. starting with 其
+    assert match_row("3.", t) is None  # a numeral alone says nothing
 
 
 def test_a_row_printed_with_single_spaces_reads_one_number_per_column_when_the_count_fits():
@@ -818,3 +823,15 @@ def test_consistent_anchors_keep_the_largest_set_that_can_hold_and_never_pick_be
     assert _consistent_anchors([None] * 8 + [0, None, None, None, None, 13], 14) == [None] * 13 + [13]
     assert _consistent_anchors([0, 1, None, 3], 4) == [0, 1, None, 3]  # all hold: all kept
     assert _consistent_anchors([1, 1], 3) is None  # either could be right: nothing says which
+
+
+def test_a_space_separated_row_the_tagger_cut_across_its_spaces_is_read_by_the_spaces():
+    # 179 11 80 138 4 340: spaces at most cell borders, 80 is two glued cells (8, 0); the tagger's spans
+    # (179 | 11 80 | 138 4 340) read as digit runs give no unique row, the spaces with the sum give one
+    label = R("1.属于国家秘密")
+    req = requests_table("2021", {}, "", "").replace(label + V("0") * 7,
+                                                    label + V("179") + " " + V("11 80") + " " + V("138 4 340"))
+    text, spans = doc("2021", req, ACTIVE_2021)
+    c = build_record("x.txt", text, spans).cells
+    keys = ("natural", "business", "research", "nonprofit", "legal_service", "other_org", "total")
+    assert [c[f"requests/denied.state_secret/{k}"] for k in keys] == [179, 11, 8, 0, 138, 4, 340]

@@ -319,6 +319,11 @@ def test_repair_gives_a_row_label_back_its_numeral_from_the_run_before_it():
     v, lab = text.index("2431"), text.index(".保护")
     got = repair_spans(text, [Span(v, lab, "VALUE"), Span(lab, lab + 10, "ROW_LABEL")])
     assert [(text[s.start:s.end], s.label) for s in got][:2] == [("2431701100271", "VALUE"), ("4.保护第三方合法权益", "ROW_LABEL")]
+    # the run took the numeral and its mark as well (``…2304 3.`` + ``其他``)
+    text = "行政机关不再处理其政府信息公开申请 22633103702304 3.其他 18826"
+    v, lab = text.index("2263"), text.index("其他")
+    got = repair_spans(text, [Span(v, lab, "VALUE"), Span(lab, lab + 2, "ROW_LABEL")])
+    assert [(text[s.start:s.end], s.label) for s in got][:2] == [("22633103702304", "VALUE"), ("3.其他", "ROW_LABEL")]
     # a decimal amount is left alone: its mark is followed by digits, not a label
     text = "金额105.65万"
     assert [text[s.start:s.end] for s in repair_spans(text, [Span(2, 9, "VALUE")])] == ["105.65万"]
@@ -362,6 +367,10 @@ def test_repair_adds_a_lone_number_between_value_lines_and_reads_a_numeral_befor
     text = "0\n2\n\n89\n40\n\n— 4 —\n共有\n7\n件"
     spans = [Span(0, 1, "VALUE"), Span(2, 3, "VALUE"), Span(8, 10, "VALUE")]
     assert [text[s.start:s.end] for s in repair_spans(text, spans)] == ["0", "2", "89", "40"]
+    # the cells right after a page footer, the column going on below them: 65 and 4 are the column's
+    text = "禁止公开\n\n\n—4—\n\n65\n4\n0\n0\n227\n406\n\n118"
+    spans = [Span(m.start(), m.end(), "VALUE") for m in re.finditer(r"\d+", text) if m.start() > text.index("4\n0")]
+    assert [text[s.start:s.end] for s in repair_spans(text, spans)] == ["65", "4", "0", "0", "227", "406", "118"]
     text = "（六）其他处理\n\n3、其他\n"
     a = text.index("3、")
     got = repair_spans(text, [Span(a, a + 1, "VALUE"), Span(a + 1, a + 4, "SECTION")])
@@ -378,9 +387,13 @@ def test_repair_adds_the_numbers_right_after_a_row_label_up_to_a_note():
 
     text = "政府集中采购 0 0（注：以上数据统计截至2020年）"
     assert [text[s.start:s.end] for s in repair_spans(text, [Span(0, 6, "ROW_LABEL")])] == ["政府集中采购", "0", "0"]
-    # a count in words is prose; a number on the next line is not the label's
-    for text in ("行政许可 12件", "行政许可\n12\n"):
-        assert [text[s.start:s.end] for s in repair_spans(text, [Span(0, 4, "ROW_LABEL")])] == ["行政许可"]
+    # a count in words is prose; one number on the next line is not enough for a row of several cells…
+    for text in ("行政许可 12件", "规范性文件\n12\n"):
+        label = Span(0, 4 if text.startswith("行政") else 5, "ROW_LABEL")
+        assert [text[s.start:s.end] for s in repair_spans(text, [label])] == [text[:label.end]]
+    # …but it is the cell of a one-cell row (2021's 行政事业性收费)
+    text = "行政事业性收费\n0\n\n\n（注：以上数据统计截至2021年）"
+    assert [text[s.start:s.end] for s in repair_spans(text, [Span(0, 7, "ROW_LABEL")])] == ["行政事业性收费", "0"]
     # the last cell glued to the year of the paragraph after the table
     text = "总计 4 1 0 02019年，我局"
     spans = [Span(3, 4, "VALUE"), Span(5, 6, "VALUE"), Span(7, 8, "VALUE")]
