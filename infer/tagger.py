@@ -304,7 +304,7 @@ def _repair_once(text: str, spans: list[Span]) -> list[Span]:
     fixed = [Span(s.start, s.end, "VALUE", s.score)
              if s.label in ("ROW_LABEL", "COL_HEADER") and _NUMERIC.fullmatch(text[s.start:s.end]) else s
              for s in spans]
-    fixed = _complete_labels(text, fixed)
+    fixed = _complete_labels(text, _one_label_per_markdown_cell(text, fixed))
     fixed = _split_impossible_numbers(text, _release_row_numerals(text, _stop_at_years(text, _with_signs(text, fixed))))
     fixed = _missed_pipe_cells(text, _numbered_labels(text, _join_cut_numbers(text, fixed)))
     fixed = _complete_numbers(text, _missed_last_cells(text, _missed_line_cells(text, _missed_label_values(text, fixed))))
@@ -318,6 +318,57 @@ def _repair_once(text: str, spans: list[Span]) -> list[Span]:
         else:
             merged.append(s)
     return _split_merged_rows(text, merged)
+
+
+_NUMERAL_ONLY = re.compile(r"\d{1,2}[.．、]")
+_LABEL_KINDS = ("ROW_LABEL", "COL_HEADER")
+_PIECE_KINDS = ("ROW_LABEL", "COL_HEADER", "SECTION")  # what the tagger calls the pieces of one cell's label
+
+
+def _one_label_per_markdown_cell(text: str, spans: list[Span]) -> list[Span]:
+    """In a markdown table cell (``| … |`` on a line that starts with ``|``) a label or header is one
+    span: pieces of it the tagger cut apart (``(`` ``六)`` ``其他``, ``上年`` ``结转件数``), the numeral
+    before it (``3.`` ``要求提供公开出版物``) and digits glued to its end (``数据1``) join it, under the
+    label kind that covers more of it. Pieces apart by ``<br>`` stay apart (rows merged into one cell),
+    and so do numbers after a space (``| 行政许可 0 |``: a value)."""
+    out: list[Span] = []
+    for s in spans:
+        prev = out[-1] if out else None
+        if prev is not None and _same_markdown_cell(text, prev, s):
+            gap = text[prev.end:s.start]
+            pieces = prev.label in _PIECE_KINDS and s.label in _PIECE_KINDS and not gap.strip(" \u3000,，、")
+            numeral = (prev.label == "VALUE" and _NUMERAL_ONLY.fullmatch(text[prev.start:prev.end])
+                       and s.label == "ROW_LABEL" and not gap.strip())
+            glued = prev.label in _LABEL_KINDS and s.label == "VALUE" and not gap and text[s.start:s.end].isdigit()
+            if pieces or numeral or glued:
+                label = prev.label if glued else s.label if numeral else _piece_label(text, prev, s)
+                scores = [x for x in (prev.score, s.score) if x is not None]
+                out[-1] = Span(prev.start, s.end, label, min(scores) if scores else None)
+                continue
+        out.append(s)
+    return out
+
+
+def _piece_label(text: str, a: Span, b: Span) -> str:
+    """The kind of the label joined from pieces a and b: a row label when it names a template row
+    (``[一、本年新收政府信][息公开申请数量]``, tagged heading + header), else the kind of the longer piece
+    (a heading only if both are: a section heading does not sit in a table cell)."""
+    joined = text[a.start:b.end]
+    for name in ("2019", "2021"):
+        m = match_row(joined, get_template(name))
+        if m is not None and m.score >= 0.9:
+            return "ROW_LABEL"
+    kinds = [x for x in sorted((a, b), key=lambda x: x.start - x.end) if x.label != "SECTION"]
+    return kinds[0].label if kinds else "SECTION"
+
+
+def _same_markdown_cell(text: str, a: Span, b: Span) -> bool:
+    """Whether a and b sit in one cell of a markdown table row, with no ``<br>`` between them."""
+    between = text[a.end:b.start]
+    if "|" in between or "\n" in between or "<br" in between:
+        return False
+    line_start = text.rfind("\n", 0, a.start) + 1
+    return text[line_start:a.start].lstrip(" \u3000").startswith("|")
 
 
 def _split_merged_rows(text: str, spans: list[Span]) -> list[Span]:

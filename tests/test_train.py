@@ -400,6 +400,41 @@ def test_repair_adds_the_numbers_right_after_a_row_label_up_to_a_note():
     assert [text[s.start:s.end] for s in repair_spans(text, spans)] == ["4", "1", "0", "0"]
 
 
+def test_repair_makes_one_label_of_the_pieces_in_one_markdown_cell():
+    from nianbao.infer.tagger import repair_spans
+    from nianbao.spans import Span
+
+    def spans_of(text, pieces):
+        out, pos = [], 0
+        for piece, label in pieces:
+            pos = text.index(piece, pos)
+            out.append(Span(pos, pos + len(piece), label))
+            pos += len(piece)
+        return out
+
+    # the tagger cut a heading into three, took a header's digit for a value, and a numeral for a value
+    text = ("| (六) 其他 | 数据1 | 总计 |\n|---|---|---|\n| 3. 要求提供公开出版物 | 0 | 0 |\n"
+            "| 1.属于国家秘密<br>2.其他法律行政法规禁止公开 | 0<br>0 | 0 0 |\n| 行政许可 0 |")
+    pieces = [("(", "ROW_LABEL"), ("六)", "ROW_LABEL"), ("其他", "ROW_LABEL"), ("数据", "COL_HEADER"), ("1", "VALUE"),
+              ("总计", "COL_HEADER"), ("3.", "VALUE"), ("要求提供公开出版物", "ROW_LABEL"), ("0", "VALUE"), ("0", "VALUE"),
+              ("1.属于国家秘密", "ROW_LABEL"), ("2.其他法律行政法规禁止公开", "ROW_LABEL"), ("0", "VALUE"), ("0", "VALUE"),
+              ("0", "VALUE"), ("0", "VALUE"), ("行政许可", "ROW_LABEL"), ("0", "VALUE")]
+    got = [(text[s.start:s.end], s.label) for s in repair_spans(text, spans_of(text, pieces))]
+    assert got[:5] == [("(六) 其他", "ROW_LABEL"), ("数据1", "COL_HEADER"), ("总计", "COL_HEADER"),
+                       ("3. 要求提供公开出版物", "ROW_LABEL"), ("0", "VALUE")]
+    # rows merged into one cell by <br> stay apart; a value after a space is a value
+    assert ("1.属于国家秘密", "ROW_LABEL") in got and ("2.其他法律行政法规禁止公开", "ROW_LABEL") in got
+    assert got[-2:] == [("行政许可", "ROW_LABEL"), ("0", "VALUE")]
+    # a row label the tagger split into a heading and a header piece is the row label it names
+    text = "| 一、本年新收政府信息公开申请数量 | 3746 | 63 |"
+    a = text.index("息公开")
+    got = repair_spans(text, [Span(2, a, "SECTION"), Span(a, a + 7, "COL_HEADER")])
+    assert [(text[s.start:s.end], s.label) for s in got][0] == ("一、本年新收政府信息公开申请数量", "ROW_LABEL")
+    # outside markdown rows nothing is joined
+    text = "数据1 总计"
+    assert len(repair_spans(text, [Span(0, 2, "COL_HEADER"), Span(2, 3, "VALUE")])) == 2
+
+
 def test_repairs_run_until_nothing_changes():
     from nianbao.infer.tagger import repair_spans
     from nianbao.spans import Span
