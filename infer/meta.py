@@ -14,6 +14,7 @@ _PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日?\s*(?:起)
 _OVERVIEW_YEAR = re.compile(r"[一1][、.．]\s*(?:总体|总述|概述|概况)[^\n。]{0,6}?\s*((?:19|20)\d{2})\s*年\s*(?:度)?\s*[，,以来]")
 _AGENCY_TAIL = re.compile(r"[\s,，:：]*(关于)?[\s,，:：]*$")
 _ISSUED = re.compile(r"\s*(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)?\s*印发")
+_NAME_END = re.compile(r"(?:政府|政务)?信息公开|年度报告|工作报告")
 _NOT_A_NAME = re.compile(r"信息公开|年报|报告|当前位置|首页")
 # Words of the sentence a title is quoted in (特向社会公布某某局2023年…报告): the name starts after them.
 _LEAD_IN = re.compile(r"^.*(?:公布|发布|现将|特向|编制|印发)")
@@ -51,9 +52,19 @@ def agency(text: str, spans: list[Span]) -> str | None:
             if not _ISSUED.match(text, s.end):  # 某某局办公室 2020年1月26日印发: the issuing office
                 names.append(t.strip())
         elif s.label == "TITLE":
-            t = text[_clause_start(text, s.start):s.end]  # a title the tagger caught only in part
+            begin = _clause_start(text, s.start)
+            t = text[begin:s.end]  # a title the tagger caught only in part
             m = re.search(r"(?:19|20)\d{2}\s*年", t)
-            if m and m.start() > 0:
+            named_after = None
+            if m and not t[t.rfind("\n", 0, m.start()) + 1:m.start()].strip():
+                # the year opens its line (2025年上海市黄浦区人民政府打浦桥街道政府信息\n公开工作年度报告):
+                # the name may follow it, up to the report's words, across the title's line breaks
+                after = re.sub(r"\s+", "", text[begin + m.end():begin + m.end() + 80])
+                cut = _NAME_END.search(after)
+                named_after = after[:cut.start()] if cut and cut.start() >= 2 else None
+            if named_after:
+                names.append(named_after)
+            elif m and m.start() > 0:
                 # The last whitespace-free run before the year: page chrome (当前位置：首页政务公开…年报 )
                 # can stand before the title on the same line.
                 head = _LEAD_IN.sub("", _AGENCY_TAIL.sub("", t[: m.start()]).strip())

@@ -19,7 +19,7 @@ from nianbao.spans import Span, load_span_file
 from .checks import run_checks
 from .dates import normalize_date
 from .meta import agency, report_year
-from .sections import find_sections, heading_starts
+from .sections import find_sections, heading_starts, overview_start
 from .tables import TABLE_SECTION, build_tables, detect_template
 
 SpanSource = Callable[[str, str], list[Span]]  # (doc name, text) -> spans
@@ -82,6 +82,9 @@ def build_record(doc: str, text: str, spans: list[Span]) -> Record:
         anchors = [r.anchor for r in regions.values() if r.block.table == table and r.anchor is not None]
         if anchors:
             content_starts[n] = min(anchors)
+    overview = overview_start(text, spans, headings)
+    if overview is not None:
+        content_starts[1] = overview
     record.sections = find_sections(text, headings, content_starts)
     record.cells = tables.cells
     record.units = tables.units

@@ -145,6 +145,28 @@ def missing_headings(text: str, found: dict[int, Span]) -> dict[int, Span]:
 _FIRST_HEADING = re.compile(r"(?:^|(?<=[\n。；\s]))(一\s*、\s*[\u4e00-\u9fff]{2,16})(?=[\n。，；\s]|[（(]|(?:19|20)\d\d)")
 
 
+_PROSE_LINE = re.compile(r"[^\n]*[\u4e00-\u9fff][^\n]*[，。；][^\n]*")
+
+
+def overview_start(text: str, spans: list[Span], headings: dict[int, Span]) -> int | None:
+    """Where section 1 starts when its heading is missing altogether (the report goes from its title
+    straight into 2025年，我街道…): the first line of prose after the title, before the next heading.
+    None when section 1 has a heading, or there is no title to start from."""
+    if 1 in headings or not headings:
+        return None
+    first = min(s.start for s in headings.values())
+    # (not the tagger's stray title fragments: ``025`` in the year of the first sentence)
+    titles = [s for s in spans if s.label == "TITLE" and s.end <= first
+              and sum("\u4e00" <= ch <= "\u9fff" for ch in text[s.start:s.end]) >= 6]
+    if not titles:
+        return None
+    for m in _PROSE_LINE.finditer(text, max(s.end for s in titles), first):
+        line = m.group(0)
+        if sum("\u4e00" <= ch <= "\u9fff" for ch in line) >= 8:
+            return m.start() + len(line) - len(line.lstrip())
+    return None
+
+
 def find_sections(text: str, headings: dict[int, Span], content_starts: dict[int, int]) -> list[SectionSpan]:
     """Sections with start/end; a missing heading's section starts at its first content
     (``content_starts``: section number → first table span of that section), if that lies in order."""

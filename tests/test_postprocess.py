@@ -663,6 +663,14 @@ def test_the_sentence_quoting_a_title_is_not_part_of_the_agency():
     assert agency(text, spans) == "某某县海坛片区管理局"
 
 
+def test_a_title_that_opens_with_its_year_names_the_agency_after_it():
+    from nianbao.infer.meta import agency
+
+    # the tagger cut the two-line title in two and took the page chrome line above it into the first part
+    text, spans = markup("[[TITLE:正文\n2025 年某某市某某区人民政府]]某[[TITLE:某街道政府信息\n公开工作年度报告]]\n正文。")
+    assert agency(text, spans) == "某某市某某区人民政府某某街道"
+
+
 def test_a_row_label_in_prose_before_its_tables_title_is_not_the_row():
     # The whole report on one line: the tagger read 行政处罚类15条 in the prose as a label and a value.
     active = ("其中土地出让类39条，" + R("行政处罚") + "类" + V("1") + "5条。[[TABLE_TITLE:第二十条第（六）项]]"
@@ -835,3 +843,16 @@ def test_a_space_separated_row_the_tagger_cut_across_its_spaces_is_read_by_the_s
     c = build_record("x.txt", text, spans).cells
     keys = ("natural", "business", "research", "nonprofit", "legal_service", "other_org", "total")
     assert [c[f"requests/denied.state_secret/{k}"] for k in keys] == [179, 11, 8, 0, 138, 4, 340]
+
+
+def test_a_missing_overview_heading_starts_section_one_at_the_first_prose_after_the_title():
+    # PDF text that dropped 一、总体情况: the title, then straight into the overview's first sentence
+    src = ("[[TITLE:某某县人民政府2021年政府信息公开工作年度报告]]\n（2022年1月20日）\n2021年，我县扎实推进政务公开。\n"
+           "[[SECTION:二、主动公开政府信息情况]]\n" + ACTIVE_2021 + "\n[[SECTION:三、收到和处理政府信息公开申请情况]]\n"
+           + requests_table("2021", {}, "", "") + "\n")
+    text, spans = markup(src)
+    sections = build_record("x.txt", text, spans).sections
+    assert (sections[0].n, sections[0].start, sections[0].heading) == (1, text.index("2021年，我县"), None)
+    # with its heading, section 1 starts there as before
+    text, spans = markup(src.replace("）\n2021年", "）\n[[SECTION:一、总体情况]]\n2021年"))
+    assert build_record("x.txt", text, spans).sections[0].start == text.index("一、总体情况")
