@@ -695,16 +695,20 @@ def _split_over_rows(runs: list[str], block: Block, max_rows: int) -> list[list[
 
 
 def _first_rows_of_headings(block: Block, labelled: list[Segment]) -> None:
-    """A heading row followed by one row of values and then its second sub-row (``（三）不予公开`` 0 0 0 0 0 0 0
-    ``2.其他法律行政法规禁止公开``): the values are the first sub-row's, whose label was lost."""
+    """A heading row followed by values and then a later sub-row (``（三）不予公开`` 0 0 0 0 0 0 0
+    ``2.其他法律行政法规禁止公开``): the values start at the first sub-row, whose label was lost — and so
+    did those of the sub-rows before the next label (``（六）其他处理0130080212980051088 3.其他``: two rows
+    glued, which the rows' identities then split)."""
     order = _leaf_rows(block)
     present = {seg.row for seg in labelled}
     for seg, nxt in zip(labelled, labelled[1:]):
-        if not (seg.row or "").startswith("group:") or not 0 < len(seg.values) <= len(block.cols):
+        if not (seg.row or "").startswith("group:") or not 0 < len(seg.values):
             continue
         subs = [r.key for r in block.rows if r.parent == seg.row[len("group:"):]]
-        if len(subs) > 1 and subs[0] not in present and nxt.row == subs[1] and \
-                order.index(subs[1]) == order.index(subs[0]) + 1:
+        k = subs.index(nxt.row) if nxt.row in subs else 0  # sub-rows whose labels were lost
+        if k == 0 or any(r in present for r in subs[:k]) or len(seg.values) > len(block.cols) * k:
+            continue
+        if all(order.index(subs[j + 1]) == order.index(subs[j]) + 1 for j in range(k)):
             seg.row = subs[0]
             present.add(subs[0])
 

@@ -856,3 +856,18 @@ def test_a_missing_overview_heading_starts_section_one_at_the_first_prose_after_
     # with its heading, section 1 starts there as before
     text, spans = markup(src.replace("）\n2021年", "）\n[[SECTION:一、总体情况]]\n2021年"))
     assert build_record("x.txt", text, spans).sections[0].start == text.index("一、总体情况")
+
+
+def test_two_sub_rows_that_lost_their_labels_after_a_heading_are_split_by_their_sums():
+    # （六）其他处理 0130080212980051088 3.其他: the runs of 1. and 2. glued, their labels lost
+    t = get_template("2021")
+    rows = {r.key: r.labels[0] for r in t.block("requests").rows}
+    req = requests_table("2021", {}, "", "")
+    lost = R(rows["other.no_correction"]) + V("0") * 7 + R(rows["other.no_fee"]) + V("0") * 7
+    assert lost in req
+    text, spans = doc("2021", req.replace(lost, V("0130080212980051088")), ACTIVE_2021)
+    c = build_record("x.txt", text, spans).cells
+    keys = ("natural", "business", "research", "nonprofit", "legal_service", "other_org", "total")
+    assert [c[f"requests/other.no_correction/{k}"] for k in keys] == [0, 13, 0, 0, 8, 0, 21]
+    assert [c[f"requests/other.no_fee/{k}"] for k in keys] == [29, 8, 0, 0, 51, 0, 88]
+    assert [c[f"requests/other.misc/{k}"] for k in keys] == [0] * 7
