@@ -638,9 +638,10 @@ def label_anchored(text: str, region: Region) -> tuple[dict[str, RowFill], list[
             chunks = [vals[j:j + per_row] for j in range(0, len(vals), per_row)]
         elif 1 < len(vals) <= len(following) + 1 and all(count_fillings([v.text(text)], per_row) for v in vals):
             chunks = [[v] for v in vals]  # glued rows: one run per row
-        elif 1 < len(by_line := _by_line(text, vals)) <= len(following) + 1 and "|" in text[vals[0].end:vals[-1].start] \
+        elif 1 < len(by_line := _by_line(text, vals)) <= len(following) + 1 \
+                and any(c in text[vals[0].end:vals[-1].start] for c in "|\t") \
                 and all(len(line) <= per_row for line in by_line):
-            chunks = by_line  # markdown: one printed row per line, blanks and all
+            chunks = by_line  # markdown or tab-separated PDF text: one printed row per line, blanks and all
         else:
             joined = _split_over_rows([v.text(text) for v in vals], block, len(following) + 1)
             if joined is not None:

@@ -871,3 +871,21 @@ def test_two_sub_rows_that_lost_their_labels_after_a_heading_are_split_by_their_
     assert [c[f"requests/other.no_correction/{k}"] for k in keys] == [0, 13, 0, 0, 8, 0, 21]
     assert [c[f"requests/other.no_fee/{k}"] for k in keys] == [29, 8, 0, 0, 51, 0, 88]
     assert [c[f"requests/other.misc/{k}"] for k in keys] == [0] * 7
+
+
+def test_a_tab_row_whose_next_row_lost_its_label_keeps_its_blank_total():
+    # PDF text, a row per line, the 总计 column blank: 一、… 0 0 0 0 0 0 ⇥ / ⇥ 1 2 3 4 5 6 ⇥ (二、… lost)
+    t = get_template("2021")
+    rows = {r.key: r.labels[0] for r in t.block("requests").rows}
+    req = requests_table("2021", {}, "\t", "\t\n")
+    def row(label, vals):
+        return (R(label) if label else "") + "".join("\t" + V(v) for v in vals) + "\t\n"
+
+    new, carried = row(rows["new"], "0" * 7), row(rows["carried_over"], "0" * 7)
+    assert new + carried in req
+    req = req.replace(new + carried, row(rows["new"], "100000") + row(None, "123456"))
+    text, spans = doc("2021", req, ACTIVE_2021)
+    c = build_record("x.txt", text, spans).cells
+    keys = ("natural", "business", "research", "nonprofit", "legal_service", "other_org", "total")
+    assert [c[f"requests/new/{k}"] for k in keys] == [1, 0, 0, 0, 0, 0, None]
+    assert [c[f"requests/carried_over/{k}"] for k in keys] == [1, 2, 3, 4, 5, 6, None]
