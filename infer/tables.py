@@ -642,6 +642,9 @@ def label_anchored(text: str, region: Region) -> tuple[dict[str, RowFill], list[
                 and any(c in text[vals[0].end:vals[-1].start] for c in "|\t") \
                 and all(len(line) <= per_row for line in by_line):
             chunks = by_line  # markdown or tab-separated PDF text: one printed row per line, blanks and all
+        elif 1 < len(by_spacer := _by_spacer_rows(text, vals)) <= len(following) + 1 \
+                and all(len(part) <= per_row for part in by_spacer):
+            chunks = by_spacer  # one cell per line ending `` |``: a row ends at its spacer line (``||``)
         else:
             joined = _split_over_rows([v.text(text) for v in vals], block, len(following) + 1)
             if joined is not None:
@@ -665,6 +668,20 @@ def label_anchored(text: str, region: Region) -> tuple[dict[str, RowFill], list[
             fills[r] = fill_row(text, block, vals, seg.label_end, rhythm=line_rhythm(text, region.headers))
     fills.update(presplit)
     return fills, flags
+
+
+_SPACER_LINE = re.compile(r"(?m)^[ \t]*\|{2,}[ \t]*$")
+
+
+def _by_spacer_rows(text: str, spans: list[Span]) -> list[list[Span]]:
+    """The spans cut where a spacer line of pipes alone (``||``, ``|||``) stands between two of them."""
+    parts: list[list[Span]] = []
+    for s in spans:
+        if not parts or _SPACER_LINE.search(text, parts[-1][-1].end, s.start):
+            parts.append([s])
+        else:
+            parts[-1].append(s)
+    return parts
 
 
 def _by_line(text: str, spans: list[Span]) -> list[list[Span]]:

@@ -889,3 +889,24 @@ def test_a_tab_row_whose_next_row_lost_its_label_keeps_its_blank_total():
     keys = ("natural", "business", "research", "nonprofit", "legal_service", "other_org", "total")
     assert [c[f"requests/new/{k}"] for k in keys] == [1, 0, 0, 0, 0, 0, None]
     assert [c[f"requests/carried_over/{k}"] for k in keys] == [1, 2, 3, 4, 5, 6, None]
+
+
+def test_a_pipe_row_whose_next_row_lost_its_label_ends_at_its_spacer_line():
+    # one cell per line ending " |", "|" for a blank cell, "||" spacer rows: 7、… then 8、… without its label
+    t = get_template("2021")
+    rows = {r.key: r.labels[0] for r in t.block("requests").rows}
+
+    def row(label, vals, spacer):
+        return (R(label) + " |\n" if label else "") + "".join(V(v) + " |\n" for v in vals) + "|\n" + spacer + "\n"
+
+    req = requests_table("2021", {}, "\n", "\n")
+    enforcement = R(rows["denied.enforcement_file"]) + "".join("\n" + V("0") for _ in range(7)) + "\n"
+    inquiry = R(rows["denied.inquiry"]) + "".join("\n" + V("0") for _ in range(7)) + "\n"
+    assert enforcement + inquiry in req
+    req = req.replace(enforcement + inquiry, row(rows["denied.enforcement_file"], ["103", "40", "0", "0", "18", "0"], "||")
+                      + row(None, ["54", "52", "2", "0", "62", "0"], "||||"))
+    text, spans = doc("2021", req, ACTIVE_2021)
+    c = build_record("x.txt", text, spans).cells
+    keys = ("natural", "business", "research", "nonprofit", "legal_service", "other_org", "total")
+    assert [c[f"requests/denied.enforcement_file/{k}"] for k in keys] == [103, 40, 0, 0, 18, 0, None]
+    assert [c[f"requests/denied.inquiry/{k}"] for k in keys] == [54, 52, 2, 0, 62, 0, None]
