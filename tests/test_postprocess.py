@@ -910,3 +910,14 @@ def test_a_pipe_row_whose_next_row_lost_its_label_ends_at_its_spacer_line():
     keys = ("natural", "business", "research", "nonprofit", "legal_service", "other_org", "total")
     assert [c[f"requests/denied.enforcement_file/{k}"] for k in keys] == [103, 40, 0, 0, 18, 0, None]
     assert [c[f"requests/denied.inquiry/{k}"] for k in keys] == [54, 52, 2, 0, 62, 0, None]
+
+
+def test_a_span_with_a_leading_zero_is_glued_cells_not_one_cell():
+    # seven spans for seven cells, but 090 and 04 cannot be one cell each: the row is glued, here two
+    # rows (the second lost its label), so one row cannot hold it
+    texts = ["621", "0", "090", "2265265022", "10", "04", "677"]
+    assert split_row(texts, 7, [7]).status != "direct"
+    assert split_row(["621", "0", "0", "9", "0", "22", "652"], 7, [7]).status == "direct"
+    two = split_row(texts, 14, [7, 7])
+    assert two.status in ("forced", "solved")
+    assert two.values[:7] == [621, 0, 0, 9, 0, 22, 652] and sum(two.values[7:13]) == two.values[13]
