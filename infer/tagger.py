@@ -328,8 +328,8 @@ _PIECE_KINDS = ("ROW_LABEL", "COL_HEADER", "SECTION")  # what the tagger calls t
 def _one_label_per_markdown_cell(text: str, spans: list[Span]) -> list[Span]:
     """In a markdown table cell (``| … |`` on a line that starts with ``|``) a label or header is one
     span: pieces of it the tagger cut apart (``(`` ``六)`` ``其他``, ``上年`` ``结转件数``), the numeral
-    before it (``3.`` ``要求提供公开出版物``) and digits glued to its end (``数据1``) join it, under the
-    label kind that covers more of it. Pieces apart by ``<br>`` stay apart (rows merged into one cell),
+    before it (``3.`` ``要求提供公开出版物``) and digits glued to its end (``数据1``) join it (the kind of
+    the joined label: :func:`_piece_label`). Pieces apart by ``<br>`` stay apart (rows merged into one cell),
     and so do numbers after a space (``| 行政许可 0 |``: a value)."""
     out: list[Span] = []
     for s in spans:
