@@ -471,14 +471,16 @@ _CELL_END = " \t\n\r|\u3000\xa0"
 # A cell between ``|`` or ``<br>`` (a markdown cell that stacks several rows' values, ``| 543<br>196 |``).
 _PIPE_CELL = re.compile(r"(?:(?<=\|)|(?<=<br>)|(?<=<br/>))[ \u3000\xa0]*([+\-]?\d+(?:\.\d+)?)[ \u3000\xa0]*"
                         r"(?=\||<br/?>)")
+# A whole field of a tab-separated line (PDF text: ``政府集中采购\t0\t0\t``).
+_TAB_CELL = re.compile(r"(?<=\t)[ \u3000\xa0]*([+\-]?\d+(?:\.\d+)?)[ \u3000\xa0]*(?=\t|\r?\n|\Z)")
 
 
 def _missed_pipe_cells(text: str, spans: list[Span]) -> list[Span]:
-    """A number that fills a whole ``| … |`` cell (or one ``<br>`` part of it) on a line whose other cells
-    hold values is a value too, even where the tagger left it out (``| 3 | 0 | 0 | 0 | 3 |``,
-    ``| 184<br>196 |``)."""
+    """A number that fills a whole ``| … |`` cell (or one ``<br>`` part of it) or a whole tab-separated
+    field on a line whose other cells hold values is a value too, even where the tagger left it out
+    (``| 3 | 0 | 0 | 0 | 3 |``, ``| 184<br>196 |``, ``政府集中采购\t0\t0\t``)."""
     values = [s for s in spans if s.label == "VALUE"]
-    if not values or "|" not in text:
+    if not values or ("|" not in text and "\t" not in text):
         return spans
     covered = sorted((s.start, s.end) for s in spans)
     starts = [a for a, _ in covered]
@@ -492,7 +494,12 @@ def _missed_pipe_cells(text: str, spans: list[Span]) -> list[Span]:
         line_end = text.find("\n", v.end)
         line_end = len(text) if line_end < 0 else line_end
         line_values = [u for u in values if line_start <= u.start < line_end]
-        for m in _PIPE_CELL.finditer(text, line_start, line_end):
+        on_line = [x for x in spans if line_start <= x.start < line_end]
+        # a tab field counts on a line the spans already show tab-separated (not ``3\t7`` under a column of
+        # one value per line: a different border than the values')
+        tabbed = any("\t" in text[x.end:y.start] for x, y in zip(on_line, on_line[1:]))
+        fields = _TAB_CELL.finditer(text, line_start, line_end) if tabbed else ()
+        for m in [*_PIPE_CELL.finditer(text, line_start, line_end), *fields]:
             a, b = m.span(1)
             i = bisect.bisect_right(starts, a) - 1
             if (i >= 0 and covered[i][1] > a) or (i + 1 < len(starts) and starts[i + 1] < b):
@@ -806,7 +813,9 @@ def _complete_numbers(text: str, spans: list[Span]) -> list[Span]:
             free = bisect.bisect_right(ends, start) == bisect.bisect_right(ends, s.start)  # no span ends inside
             if free and (start == 0 or text[start - 1] in _CELL_END):
                 s = Span(start, s.end, s.label, s.score)
-        if s.label == "VALUE" and end < len(text) and text[end].isdigit() and text[end - 1].isdigit():
+        # (also a decimal tail cut off after its point: ``2776633.`` + ``2``)
+        if s.label == "VALUE" and end < len(text) and text[end].isdigit() and (
+                text[end - 1].isdigit() or (text[end - 1] == "." and end - 2 >= start and text[end - 2].isdigit())):
             while end < len(text) and text[end].isdigit():
                 end += 1
             nxt = bisect.bisect_left(starts, s.end)

@@ -435,6 +435,23 @@ def test_repair_makes_one_label_of_the_pieces_in_one_markdown_cell():
     assert len(repair_spans(text, [Span(0, 2, "COL_HEADER"), Span(2, 3, "VALUE")])) == 2
 
 
+def test_repair_adds_a_whole_tab_field_number_and_a_cut_off_decimal_tail():
+    from nianbao.infer.tagger import repair_spans
+    from nianbao.spans import Span
+
+    # PDF text, tab-separated: the tagger left out the row's last cell
+    text = "政府集中采购\t0\t0\t\n\n（注：以上数据统计截至2021年）"
+    got = repair_spans(text, [Span(0, 6, "ROW_LABEL"), Span(7, 8, "VALUE")])
+    assert [text[s.start:s.end] for s in got] == ["政府集中采购", "0", "0"]
+    # a number inside words on a tab line is not a field
+    text = "政府集中采购\t0\t共3项\n"
+    assert len(repair_spans(text, [Span(0, 6, "ROW_LABEL"), Span(7, 8, "VALUE")])) == 2
+    # a decimal amount the tagger cut right after its point
+    text = "行政事业性收费 2776633.2 （注：以上数据统计截至2024年12月31日。）"
+    got = repair_spans(text, [Span(0, 7, "ROW_LABEL"), Span(8, 16, "VALUE")])
+    assert [text[s.start:s.end] for s in got] == ["行政事业性收费", "2776633.2"]
+
+
 def test_repairs_run_until_nothing_changes():
     from nianbao.infer.tagger import repair_spans
     from nianbao.spans import Span
