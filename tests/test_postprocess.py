@@ -858,43 +858,49 @@ def test_a_missing_overview_heading_starts_section_one_at_the_first_prose_after_
     assert build_record("x.txt", text, spans).sections[0].start == text.index("一、总体情况")
 
 
+REQUEST_COLS = ("natural", "business", "research", "nonprofit", "legal_service", "other_org", "total")
+
+
+def requests_labels_2021() -> dict[str, str]:
+    """Row key -> printed label of the 2021 requests table."""
+    return {r.key: r.labels[0] for r in get_template("2021").block("requests").rows}
+
+
+def requests_rows_read(requests: str, *rows: str) -> list[list]:
+    """The cells read from a 2021 report with this requests table, one list per named row."""
+    text, spans = doc("2021", requests, ACTIVE_2021)
+    c = build_record("x.txt", text, spans).cells
+    return [[c[f"requests/{r}/{k}"] for k in REQUEST_COLS] for r in rows]
+
+
 def test_two_sub_rows_that_lost_their_labels_after_a_heading_are_split_by_their_sums():
     # （六）其他处理 0130080212980051088 3.其他: the runs of 1. and 2. glued, their labels lost
-    t = get_template("2021")
-    rows = {r.key: r.labels[0] for r in t.block("requests").rows}
+    rows = requests_labels_2021()
     req = requests_table("2021", {}, "", "")
     lost = R(rows["other.no_correction"]) + V("0") * 7 + R(rows["other.no_fee"]) + V("0") * 7
     assert lost in req
-    text, spans = doc("2021", req.replace(lost, V("0130080212980051088")), ACTIVE_2021)
-    c = build_record("x.txt", text, spans).cells
-    keys = ("natural", "business", "research", "nonprofit", "legal_service", "other_org", "total")
-    assert [c[f"requests/other.no_correction/{k}"] for k in keys] == [0, 13, 0, 0, 8, 0, 21]
-    assert [c[f"requests/other.no_fee/{k}"] for k in keys] == [29, 8, 0, 0, 51, 0, 88]
-    assert [c[f"requests/other.misc/{k}"] for k in keys] == [0] * 7
+    got = requests_rows_read(req.replace(lost, V("0130080212980051088")), "other.no_correction", "other.no_fee",
+                             "other.misc")
+    assert got == [[0, 13, 0, 0, 8, 0, 21], [29, 8, 0, 0, 51, 0, 88], [0] * 7]
 
 
 def test_a_tab_row_whose_next_row_lost_its_label_keeps_its_blank_total():
     # PDF text, a row per line, the 总计 column blank: 一、… 0 0 0 0 0 0 ⇥ / ⇥ 1 2 3 4 5 6 ⇥ (二、… lost)
-    t = get_template("2021")
-    rows = {r.key: r.labels[0] for r in t.block("requests").rows}
+    rows = requests_labels_2021()
     req = requests_table("2021", {}, "\t", "\t\n")
+
     def row(label, vals):
         return (R(label) if label else "") + "".join("\t" + V(v) for v in vals) + "\t\n"
 
     new, carried = row(rows["new"], "0" * 7), row(rows["carried_over"], "0" * 7)
     assert new + carried in req
     req = req.replace(new + carried, row(rows["new"], "100000") + row(None, "123456"))
-    text, spans = doc("2021", req, ACTIVE_2021)
-    c = build_record("x.txt", text, spans).cells
-    keys = ("natural", "business", "research", "nonprofit", "legal_service", "other_org", "total")
-    assert [c[f"requests/new/{k}"] for k in keys] == [1, 0, 0, 0, 0, 0, None]
-    assert [c[f"requests/carried_over/{k}"] for k in keys] == [1, 2, 3, 4, 5, 6, None]
+    assert requests_rows_read(req, "new", "carried_over") == [[1, 0, 0, 0, 0, 0, None], [1, 2, 3, 4, 5, 6, None]]
 
 
 def test_a_pipe_row_whose_next_row_lost_its_label_ends_at_its_spacer_line():
     # one cell per line ending " |", "|" for a blank cell, "||" spacer rows: 7、… then 8、… without its label
-    t = get_template("2021")
-    rows = {r.key: r.labels[0] for r in t.block("requests").rows}
+    rows = requests_labels_2021()
 
     def row(label, vals, spacer):
         return (R(label) + " |\n" if label else "") + "".join(V(v) + " |\n" for v in vals) + "|\n" + spacer + "\n"
@@ -905,11 +911,8 @@ def test_a_pipe_row_whose_next_row_lost_its_label_ends_at_its_spacer_line():
     assert enforcement + inquiry in req
     req = req.replace(enforcement + inquiry, row(rows["denied.enforcement_file"], ["103", "40", "0", "0", "18", "0"], "||")
                       + row(None, ["54", "52", "2", "0", "62", "0"], "||||"))
-    text, spans = doc("2021", req, ACTIVE_2021)
-    c = build_record("x.txt", text, spans).cells
-    keys = ("natural", "business", "research", "nonprofit", "legal_service", "other_org", "total")
-    assert [c[f"requests/denied.enforcement_file/{k}"] for k in keys] == [103, 40, 0, 0, 18, 0, None]
-    assert [c[f"requests/denied.inquiry/{k}"] for k in keys] == [54, 52, 2, 0, 62, 0, None]
+    assert requests_rows_read(req, "denied.enforcement_file", "denied.inquiry") == [[103, 40, 0, 0, 18, 0, None],
+                                                                                  [54, 52, 2, 0, 62, 0, None]]
 
 
 def test_a_span_with_a_leading_zero_is_glued_cells_not_one_cell():
