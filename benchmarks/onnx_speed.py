@@ -28,9 +28,11 @@ class OrtModel:
         self.session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
         self.config = config
 
-    def __call__(self, input_ids, attention_mask, **_):
+    def __call__(self, input_ids, attention_mask=None, **_):
         import torch
 
+        if attention_mask is None:  # the tagger leaves out a mask of all ones
+            attention_mask = torch.ones_like(input_ids)
         logits = self.session.run(["logits"], {"input_ids": input_ids.numpy(), "attention_mask": attention_mask.numpy()})[0]
         return type("Out", (), {"logits": torch.from_numpy(logits)})()
 

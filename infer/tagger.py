@@ -484,6 +484,8 @@ def _missed_pipe_cells(text: str, spans: list[Span]) -> list[Span]:
         return spans
     covered = sorted((s.start, s.end) for s in spans)
     starts = [a for a, _ in covered]
+    by_start = sorted(spans, key=lambda x: x.start)
+    value_starts = [u.start for u in values]  # spans come sorted, so values do too
     added = []
     lines_done: set[int] = set()
     for v in values:
@@ -493,8 +495,8 @@ def _missed_pipe_cells(text: str, spans: list[Span]) -> list[Span]:
         lines_done.add(line_start)
         line_end = text.find("\n", v.end)
         line_end = len(text) if line_end < 0 else line_end
-        line_values = [u for u in values if line_start <= u.start < line_end]
-        on_line = [x for x in spans if line_start <= x.start < line_end]
+        line_values = values[bisect.bisect_left(value_starts, line_start):bisect.bisect_left(value_starts, line_end)]
+        on_line = by_start[bisect.bisect_left(starts, line_start):bisect.bisect_left(starts, line_end)]
         # a tab field counts on a line the spans already show tab-separated (not ``3\t7`` under a column of
         # one value per line: a different border than the values')
         tabbed = any("\t" in text[x.end:y.start] for x, y in zip(on_line, on_line[1:]))
@@ -594,6 +596,9 @@ def _missed_last_cells(text: str, spans: list[Span]) -> list[Span]:
         cells, pos, at_year = [], last.end + len(gap), False
         if text[last.end:pos] != gap:
             continue
+        nxt = bisect.bisect_right(starts, last.start)
+        if nxt < len(starts) and starts[nxt] <= pos:
+            continue  # a span holds the next cell already (the usual case, so the walk below is skipped)
         while len(cells) < 8 and (m := _NUMBER.match(text, pos)) is not None:
             year = _year_start(text, m.start())
             if year == m.start():  # the year itself
@@ -612,7 +617,6 @@ def _missed_last_cells(text: str, spans: list[Span]) -> list[Span]:
             pos = m.end() + len(gap)
         if not at_year or not cells:
             continue
-        nxt = bisect.bisect_right(starts, last.start)
         if nxt < len(starts) and starts[nxt] < cells[-1][1]:
             continue  # some span holds them already
         added += [Span(a_, b_, "VALUE", last.score) for a_, b_ in cells]
