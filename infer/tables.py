@@ -956,9 +956,12 @@ def aligned(text: str, region: Region) -> dict[str, RowFill] | None:
         anchors.append(row)
     fills = _fill_stretches(text, block, units, anchors, labels)
     if fills is None:
-        with_blocks = _column_block_anchors(text, units, anchors, labels, leaf)
-        if with_blocks != anchors:
-            fills = _fill_stretches(text, block, units, with_blocks, labels)
+        readings = _column_block_anchors(text, units, anchors, labels, leaf)
+        with_blocks = readings[0]
+        # the first reading whose blocks' rows fit the row counts: the readings come with each block on
+        # its earliest rows first, as its label column names them in the template's order
+        fills = next((f for f in (_fill_stretches(text, block, units, r, labels) for r in readings if r != anchors)
+                      if f is not None), None)
         for tried in (with_blocks, anchors):
             if fills is not None:
                 break
@@ -1006,40 +1009,60 @@ def _consistent_anchors(anchors: list[int | None], n_rows: int) -> list[int | No
 
 
 def _column_block_anchors(text: str, units: list[PrintedRow], anchors: list[int | None],
-                          labels: list[tuple[Span, RowMatch]], leaf: list[str]) -> list[int | None]:
+                          labels: list[tuple[Span, RowMatch]], leaf: list[str]) -> list[list[int | None]]:
     """``anchors`` plus, for each block printed column by column and not anchored yet, the template rows
     named by the labels printed right after it (PDF text: the label column follows the values), else
     right before it (a markdown row merging k rows with ``<br>``: their labels in its first cell): when
-    they are k consecutive template rows, k the block's count of rows."""
-    out = list(anchors)
+    they are k consecutive template rows, k the block's count of rows.
+
+    When neither fits because the label column after the block runs on with other rows' labels (a blank
+    row's, or the labels of blocks printed before it: ``（七）总计`` then ``1.本机关不掌握…``), every
+    window of k consecutive rows among the rows those labels name is a reading, earliest first; so this
+    returns a list of readings, and :func:`aligned` keeps the first that the row counts fit."""
+    readings = [list(anchors)]
     starts = sorted({u.column_block for u in units if u.column_block is not None})
     for first in starts:
-        members = [i for i, u in enumerate(units) if u.column_block == first]
-        if any(out[i] is not None for i in members):
-            continue
-        begin = min(s.start for i in members for s in units[i].spans)
-        end = max(s.end for i in members for s in units[i].spans)
-        before = max(s.end for s in units[members[0] - 1].spans) if members[0] > 0 else -1
-        after = min(s.start for s in units[members[-1] + 1].spans) if members[-1] + 1 < len(units) else None
-        label_ends = [sp.end for sp, _ in labels if before <= sp.start < begin]
-        # labels on the block's own line (the first cell of a merged markdown row) are its labels
-        same_line = bool(label_ends) and "\n" not in text[label_ends[-1]:begin]
-        following = _distinct_rows(labels, leaf, end, after)
-        options = [following[:len(members)], _distinct_rows(labels, leaf, before, begin)[-len(members):]]
-        if same_line:
-            options.reverse()
-        # a stray label among the block's label column (a blank row's, printed beside it): the rows the
-        # labels after it name, in the template's order
-        options.append(sorted(following, key=leaf.index)[:len(members)])
-        taken = {a for a in out if a is not None}
-        for rows in options:
-            idx = [leaf.index(r) for r in rows]
-            if len(idx) == len(members) and idx == list(range(idx[0], idx[0] + len(idx))) \
-                    and not taken.intersection(idx):  # rows another printed row holds are not this block's
-                for i, a in zip(members, idx):
-                    out[i] = a
-                break
-    return out
+        readings = [r for reading in readings for r in _anchor_block(text, units, first, reading, labels, leaf)][:32]
+    return readings
+
+
+def _anchor_block(text: str, units: list[PrintedRow], first: int, anchors: list[int | None],
+                  labels: list[tuple[Span, RowMatch]], leaf: list[str]) -> list[list[int | None]]:
+    """The readings of one column block for :func:`_column_block_anchors` (``anchors`` itself if none)."""
+    out = list(anchors)
+    members = [i for i, u in enumerate(units) if u.column_block == first]
+    if any(out[i] is not None for i in members):
+        return [out]
+    begin = min(s.start for i in members for s in units[i].spans)
+    end = max(s.end for i in members for s in units[i].spans)
+    before = max(s.end for s in units[members[0] - 1].spans) if members[0] > 0 else -1
+    after = min(s.start for s in units[members[-1] + 1].spans) if members[-1] + 1 < len(units) else None
+    label_ends = [sp.end for sp, _ in labels if before <= sp.start < begin]
+    # labels on the block's own line (the first cell of a merged markdown row) are its labels
+    same_line = bool(label_ends) and "\n" not in text[label_ends[-1]:begin]
+    following = _distinct_rows(labels, leaf, end, after)
+    options = [following[:len(members)], _distinct_rows(labels, leaf, before, begin)[-len(members):]]
+    if same_line:
+        options.reverse()
+    taken = {a for a in out if a is not None}
+    for rows in options:
+        idx = [leaf.index(r) for r in rows]
+        if len(idx) == len(members) and idx == list(range(idx[0], idx[0] + len(idx))) \
+                and not taken.intersection(idx):  # rows another printed row holds are not this block's
+            for i, a in zip(members, idx):
+                out[i] = a
+            return [out]
+    # stray labels among the block's label column: each window of consecutive rows they name
+    named = sorted({leaf.index(r) for r in following} - taken)
+    windows = [list(range(a, a + len(members))) for a in named
+               if set(range(a, a + len(members))) <= set(named)]
+    readings = []
+    for idx in windows:
+        reading = list(out)
+        for i, a in zip(members, idx):
+            reading[i] = a
+        readings.append(reading)
+    return readings or [out]
 
 
 def _distinct_rows(labels: list[tuple[Span, RowMatch]], leaf: list[str], start: int, stop: int | None) -> list[str]:

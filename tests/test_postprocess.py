@@ -779,6 +779,36 @@ def test_a_column_block_never_takes_rows_another_printed_row_holds():
         assert [c[f"requests/{key}/{col.key}"] for col in block.cols] == [int(v) for v in row], key
 
 
+def test_a_column_block_whose_label_column_runs_on_takes_the_rows_the_counts_fit():
+    # PDF text: blocks printed column by column; after the last two blocks, the blank (七)总计's label,
+    # then both blocks' labels. The rows those labels name hold several windows of six rows; only one
+    # leaves the three rows before it to the block before it.
+    block = get_template("2019").block("requests")
+    label = {r.key: r.labels[0] for r in block.rows}
+    leaf = [r.key for r in block.rows if r.key in {k.split("/")[1] for k in block.keys}]
+    rows = {k: [str(i + 1), "0", "0", "0", "0", "1", str(i + 2)] for i, k in enumerate(leaf) if k != "total"}
+
+    def column_block(keys):
+        return "\n\n".join("\n".join(V(v) for v in col) for col in zip(*(rows[k] for k in keys))) + "\n\n"
+
+    def labels(keys):
+        return "\n".join(R(label[k]) for k in keys) + "\n\n"
+
+    first, denied = leaf[1:4], leaf[4:12]
+    unable, rest = leaf[12:15], leaf[15:21]
+    assert leaf[21:] == ["total", "carried_forward"]
+    req = (H("申请人情况") + "\n" + H("自然人") + "\n" + H("总计") + "\n\n" + R(label["new"]) + "\n\n"
+           + "\n\n".join(V(v) for v in rows["new"]) + "\n\n" + column_block(first) + labels(first)
+           + column_block(denied) + labels(denied) + column_block(unable) + column_block(rest)
+           + R(label["total"]) + "\n" + "\n" * 14 + labels(unable + rest)
+           + R(label["carried_forward"]) + "\n\n" + "\n\n".join(V(v) for v in rows["carried_forward"]) + "\n")
+    text, spans = doc("2019", req)
+    c = build_record("x.txt", text, spans).cells
+    for key, row in rows.items():
+        assert [c[f"requests/{key}/{col.key}"] for col in block.cols] == [int(v) for v in row], key
+    assert all(c[f"requests/total/{col.key}"] is None for col in block.cols)
+
+
 def test_empty_lines_before_a_rows_first_value_count_as_blanks_only_as_far_as_they_fit():
     from nianbao.infer.tables import line_columns
 
