@@ -232,7 +232,8 @@ def signed_columns(block: Block) -> list[bool]:
 
 
 def delimited_columns(text: str, anchor_end: int | None, values: list[Span], ncols: int,
-                      drifted: list[Span] = (), rhythm: int | None = None) -> list[int] | None:  # type: ignore[assignment]
+                      drifted: list[Span] = (), rhythm: int | None = None,  # type: ignore[assignment]
+                      nbsp_blank: bool = False) -> list[int] | None:
     """Column index of each value from the delimiters around it, for tab- and pipe-delimited rows.
 
     Blank cells leave an extra delimiter (``\\t\\t``, or a line holding only ``|``). ``drifted``: header
@@ -254,7 +255,7 @@ def delimited_columns(text: str, anchor_end: int | None, values: list[Span], nco
         gaps.append(gap)
         drifted_lines.append(len(inside))
     if not any("\t" in g or "|" in g for g in gaps):
-        return line_columns(gaps, ncols, drifted_lines, rhythm)
+        return line_columns(gaps, ncols, drifted_lines, rhythm, nbsp_blank)
     cols, col = [], -1
     for i, gap in enumerate(gaps):
         if "|" in gap and "\n" not in gap:  # a markdown row: ``| 行政许可 |  | 0 |``, a blank per extra |
@@ -300,10 +301,13 @@ def markdown_columns(text: str, values: list[Span], ncols: int) -> list[int] | N
     return cols
 
 
-def _empty_lines(gap: str) -> int:
-    # only a truly empty line marks a blank cell: a line of no-break or ideographic spaces is the filler
-    # HTML scrapes print between cells (``118\n\xa0\n0``), while an empty cell prints a bare line break
-    return sum(1 for line in gap.split("\n")[1:-1] if not line.strip(" \t\r"))
+def _empty_lines(gap: str, nbsp_blank: bool = False) -> int:
+    # by default only a truly empty line marks a blank cell: a line of no-break or ideographic spaces is
+    # the filler some HTML scrapes print between cells (``118\n\xa0\n0``), while an empty cell prints a
+    # bare line break; ``nbsp_blank``: such a line is a blank cell too (``<td>&nbsp;</td>``; see
+    # :func:`_one_cell_per_line_columns`)
+    blank = " \t\r\xa0\u3000" if nbsp_blank else " \t\r"
+    return sum(1 for line in gap.split("\n")[1:-1] if not line.strip(blank))
 
 
 def _only_line_breaks(gap: str) -> bool:
@@ -320,7 +324,7 @@ def line_rhythm(text: str, spans: list[Span]) -> int | None:
 
 
 def line_columns(gaps: list[str], ncols: int, drifted_lines: list[int] | None = None,
-                 rhythm: int | None = None) -> list[int] | None:
+                 rhythm: int | None = None, nbsp_blank: bool = False) -> list[int] | None:
     """Column index of each value in a row printed one cell per line (``gaps[0]`` is the gap after the
     row label, the others the gaps between values): a blank cell leaves an extra empty line.
 
@@ -330,15 +334,15 @@ def line_columns(gaps: list[str], ncols: int, drifted_lines: list[int] | None = 
     that stop short leave the last cells null. ``drifted_lines[i]``: header cells cut out of gap i, each
     of which took one cell's place in the rhythm. ``rhythm``: the table's own (:func:`line_rhythm`),
     trusted over a row with fewer than two gaps between values, which may all hold blanks
-    (``0\\n\\n20`` under a ``\\n`` rhythm is 0, blank, 20). None unless every gap is whitespace with a
-    line break.
+    (``0\\n\\n20`` under a ``\\n`` rhythm is 0, blank, 20). ``nbsp_blank``: a line of no-break spaces
+    counts as empty (see :func:`_empty_lines`). None unless every gap is whitespace with a line break.
     """
     if len(gaps) < (1 if rhythm is not None else 2) or not all("\n" in g and _only_line_breaks(g) for g in gaps[1:]):
         return None
     drifted_lines = drifted_lines or [0] * len(gaps)
     # a page footer between two cells breaks the rhythm there: that gap tells of no blank
     footers = [i > 0 and bool(g.strip(" \t\u3000\xa0\r\n")) for i, g in enumerate(gaps)]
-    empty = [_empty_lines(g) for g in gaps]
+    empty = [_empty_lines(g, nbsp_blank) for g in gaps]
     plain = [e for e, d, f in zip(empty[1:], drifted_lines[1:], footers[1:]) if not d and not f]
     if len(plain) < 2 and rhythm is not None:
         base = min(plain + [rhythm])
@@ -461,7 +465,7 @@ def fill_row(text: str, block: Block, spans: list[Span], label_end: int | None,
     units: list[str | None] = [None] * ncols
     if len(spans) < ncols:
         cols = markdown_columns(text, spans, ncols) if "|" in text[spans[0].start:spans[-1].end] else None
-        cols = cols or delimited_columns(text, label_end, spans, ncols, drifted, rhythm)
+        cols = cols or _one_cell_per_line_columns(text, block, label_end, spans, ncols, drifted, rhythm, texts)
         if cols is not None:
             cols = _money_in_amount_columns(block, cols, texts)
             vals: list[Number | None] = [None] * ncols
@@ -491,6 +495,51 @@ def fill_row(text: str, block: Block, spans: list[Span], label_end: int | None,
         m = re.search(r"(万元|万|元)\s*$", texts[-1])
         units[-1] = (p.unit if p else None) or ({"万": "万元"}.get(m.group(1), m.group(1)) if m else None)
     return RowFill(sol.values, units, sol.status, spans)
+
+
+# a line holding only no-break or ideographic spaces, and a number padded with them on its line
+_NBSP_LINE = re.compile(r"\n[ \t]*[\xa0\u3000][ \t\xa0\u3000]*\r?(?=\n)")
+_NBSP_PADDED = re.compile(r"\n[\xa0\u3000]+[+\-]?\d|\d[\xa0\u3000]+\r?\n")
+
+
+def _one_cell_per_line_columns(text: str, block: Block, label_end: int | None, spans: list[Span], ncols: int,
+                               drifted: list[Span], rhythm: int | None, texts: list[str]) -> list[int] | None:
+    """:func:`delimited_columns`, deciding what a line of no-break spaces between a row's cells is.
+
+    Two scrapes print such lines. An HTML table whose empty cells hold ``&nbsp;`` prints each as a line
+    of its own: a blank cell (``821\\n35\\n\\xa0\\n\\xa0\\n2``). Word's HTML pads cells with no-break
+    spaces and empty paragraphs: filler lines between cells (``规章\\n\\xa0\\xa0\\n\\xa0\\xa0\\xa00``).
+    Where the two readings differ, the row's identity (总计 = the sum) decides when it holds under
+    one of them only; else numbers padded with no-break spaces anywhere in the text tell of filler."""
+    strict = delimited_columns(text, label_end, spans, ncols, drifted, rhythm)
+    start = spans[0].start if label_end is None else min(label_end, spans[0].start)
+    if not _NBSP_LINE.search(text, start, spans[-1].end):
+        return strict
+    loose = delimited_columns(text, label_end, spans, ncols, drifted, rhythm, nbsp_blank=True)
+    if loose is None or loose == strict:
+        return strict
+    groups = identity_groups(block)
+    if groups:
+        fitting = [cols for cols in (strict, loose) if cols is not None and _adds_up(cols, texts, ncols, groups)]
+        if len(fitting) == 1:
+            return fitting[0]
+    return strict if _NBSP_PADDED.search(text) else loose
+
+
+def _adds_up(cols: list[int], texts: list[str], ncols: int, groups: list[int]) -> bool:
+    """Do the values in these columns satisfy every identity group (blank cells counting 0; a blank
+    total tells nothing, so it fits)?"""
+    vals: list[float | None] = [None] * ncols
+    for c, t in zip(cols, texts):
+        p = parse_value(t)
+        vals[c] = p.value if p else None
+    offset = 0
+    for size in groups:
+        total = vals[offset + size - 1]
+        if total is not None and sum(v or 0 for v in vals[offset:offset + size - 1]) != total:
+            return False
+        offset += size
+    return True
 
 
 def _space_separated_reading(text: str, spans: list[Span], ncols: int, block: Block) -> RowSolution | None:

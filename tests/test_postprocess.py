@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from nianbao.infer.pipeline import build_record
@@ -901,6 +903,23 @@ def requests_rows_read(requests: str, *rows: str) -> list[list]:
     text, spans = doc("2021", requests, ACTIVE_2021)
     c = build_record("x.txt", text, spans).cells
     return [[c[f"requests/{r}/{k}"] for k in REQUEST_COLS] for r in rows]
+
+
+def test_lines_of_no_break_spaces_are_blank_cells_or_filler_as_the_scrape_shows():
+    # HTML ``<td>&nbsp;</td>`` flattened one cell per line: each line of no-break spaces is a blank cell
+    rows = requests_labels_2021()
+    cells = {"new": ["821", "35", None, None, "2", "1", "859"], "carried_over": ["18"] + [None] * 5 + ["18"]}
+    req = re.sub(r"\n(?=\n)", "\n\xa0", requests_table("2021", cells, "\n", "\n"))
+    assert "\n[[VALUE:35]]\n\xa0\n\xa0\n[[VALUE:2]]" in req
+    assert requests_rows_read(req, "new", "carried_over") == [[821, 35, None, None, 2, 1, 859],
+                                                              [18, None, None, None, None, None, 18]]
+    # Word's HTML: numbers padded with no-break spaces, filler lines between some cells: no blanks
+    filler = (R(rows["new"]) + "\n\xa0\xa0" + V("5") + "\n\xa0\n\xa0\xa0\xa0" + V("0") + "\n" + V("0")
+              + "\n\u3000\n\xa0" + V("0") + "\n" + V("1") + "\n" + V("0") + "\n\xa0\n\xa0\xa0" + V("6"))
+    plain = requests_table("2021", {}, "\n", "\n")
+    zeros = R(rows["new"]) + "\n" + "\n".join(V("0") for _ in range(7))
+    assert zeros in plain
+    assert requests_rows_read(plain.replace(zeros, filler), "new") == [[5, 0, 0, 0, 1, 0, 6]]
 
 
 def test_two_sub_rows_that_lost_their_labels_after_a_heading_are_split_by_their_sums():
