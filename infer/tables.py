@@ -25,7 +25,8 @@ from nianbao.template import Block, Template, fold, get_template, strip_numberin
 
 from .checks import check_rule
 from .labels import RowMatch, header_table, match_row, template_votes, title_block
-from .values import Number, RowSolution, count_fillings, is_value_text, parse_value, search_fillings, split_row
+from .values import (LEADING_ZERO, Number, RowSolution, count_fillings, is_value_text, parse_value, search_fillings,
+                     split_row)
 
 
 @dataclass
@@ -254,6 +255,12 @@ def delimited_columns(text: str, anchor_end: int | None, values: list[Span], nco
             gap = gap[:d.start - a] + gap[d.end - a:]
         gaps.append(gap)
         drifted_lines.append(len(inside))
+    trailing = re.match(r"[ \xa0\u3000]*", text[values[-1].end:]).group(0)  # type: ignore[union-attr]
+    if not any(c in g for g in gaps for c in "\t|\n") and any(_space_blanks(g) for g in gaps + [trailing]):
+        cols = _space_columns(gaps, ncols)
+        after = _space_blanks(trailing)
+        # blanks printed after the last value must end the row exactly, or they are no cells
+        return cols if cols is not None and (not after or cols[-1] + 1 + after == ncols) else None
     if not any("\t" in g or "|" in g for g in gaps):
         return line_columns(gaps, ncols, drifted_lines, rhythm, nbsp_blank)
     cols, col = [], -1
@@ -301,6 +308,23 @@ def markdown_columns(text: str, values: list[Span], ncols: int) -> list[int] | N
     return cols
 
 
+def _space_blanks(gap: str) -> int:
+    """Blank cells in a gap of a space-separated row: tokens of no-break or ideographic spaces between
+    plain spaces (HTML ``<td>&nbsp;</td>`` flattened with spaces: ``35 \\xa0 \\xa0 2``). Padding glued to a
+    number (`` \\xa0\\xa035``) is no token between spaces, so it is no blank."""
+    return sum(1 for token in gap.split(" ")[1:-1] if token and not token.strip("\xa0\u3000"))
+
+
+def _space_columns(gaps: list[str], ncols: int) -> list[int] | None:
+    """Column index of each value of a space-separated row whose blank cells print as no-break spaces
+    (``gaps[0]`` follows the row label); None when they do not fit the row."""
+    cols, col = [], -1
+    for gap in gaps:
+        col += 1 + _space_blanks(gap)
+        cols.append(col)
+    return cols if cols[-1] < ncols else None
+
+
 def _empty_lines(gap: str, nbsp_blank: bool = False) -> int:
     # by default only a truly empty line marks a blank cell: a line of no-break or ideographic spaces is
     # the filler some HTML scrapes print between cells (``118\n\xa0\n0``), while an empty cell prints a
@@ -339,6 +363,8 @@ def line_columns(gaps: list[str], ncols: int, drifted_lines: list[int] | None = 
     """
     if len(gaps) < (1 if rhythm is not None else 2) or not all("\n" in g and _only_line_breaks(g) for g in gaps[1:]):
         return None
+    if len(gaps) == 1 and "\n" not in gaps[0]:
+        return None  # one value on its label's line (a glued run: ``申请数量21710000218``): no line to read
     drifted_lines = drifted_lines or [0] * len(gaps)
     # a page footer between two cells breaks the rhythm there: that gap tells of no blank
     footers = [i > 0 and bool(g.strip(" \t\u3000\xa0\r\n")) for i, g in enumerate(gaps)]
@@ -463,6 +489,12 @@ def fill_row(text: str, block: Block, spans: list[Span], label_end: int | None,
         if ncols == 1 and all(set(text[a.end:b.start]) <= {" ", "\u3000", "\xa0"} for a, b in zip(spans, spans[1:])):
             texts = ["".join(texts)]  # one cell to a row: numbers only spaces apart are its digits (9 4)
     units: list[str | None] = [None] * ncols
+    if len(spans) == 1 and ncols > 1 and (identity_groups(block) or LEADING_ZERO.match(texts[0])):
+        # one span that holds the whole row glued (``1.申请人…申请\n1000001``): the digits make the row
+        # when they split one way only, or one way that adds up, rather than one cell and blanks
+        sol = split_row(texts, ncols, identity_groups(block), signed_columns(block))
+        if sol.status in ("forced", "solved"):
+            return RowFill(sol.values, units, sol.status, spans)
     if len(spans) < ncols:
         cols = markdown_columns(text, spans, ncols) if "|" in text[spans[0].start:spans[-1].end] else None
         cols = cols or _one_cell_per_line_columns(text, block, label_end, spans, ncols, drifted, rhythm, texts)

@@ -233,7 +233,7 @@ def _fits(c: int, value: Number | None, acc: list[Number], total_at: dict[int, i
     return c not in total_at or value == sum(acc[total_at[c]:])
 
 
-_LEADING_ZERO = re.compile(r"^\s*[+\-]?0\d")
+LEADING_ZERO = re.compile(r"^\s*[+\-]?0\d")
 
 
 def split_row(cell_texts: Sequence[str], ncols: int, groups: Sequence[int] = (),
@@ -251,7 +251,7 @@ def split_row(cell_texts: Sequence[str], ncols: int, groups: Sequence[int] = (),
     if len(cell_texts) == ncols:
         parsed = [parse_value(t) for t in cell_texts]
         # ``090``, ``04``: no one cell prints a leading zero, so such a span is glued cells, not a cell
-        if all(p is not None for p in parsed) and not any(_LEADING_ZERO.match(_fold(t)) for t in cell_texts):
+        if all(p is not None for p in parsed) and not any(LEADING_ZERO.match(_fold(t)) for t in cell_texts):
             return RowSolution([p.value for p in parsed], "direct")  # type: ignore[union-attr]
     cell_texts = [p for t in cell_texts for p in (pieces(t) if digit_run(t) is None else [t])]
     n = count_fillings(cell_texts, ncols)

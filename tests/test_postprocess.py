@@ -922,6 +922,30 @@ def test_lines_of_no_break_spaces_are_blank_cells_or_filler_as_the_scrape_shows(
     assert requests_rows_read(plain.replace(zeros, filler), "new") == [[5, 0, 0, 0, 1, 0, 6]]
 
 
+def test_space_separated_rows_read_no_break_space_tokens_as_blank_cells():
+    # HTML flattened with spaces: ``<td>&nbsp;</td>`` prints `` \xa0 `` between the cells around it
+    rows = requests_labels_2021()
+    plain = requests_table("2021", {}, " ", " ")
+    zeros = {k: R(rows[k]) + "".join(" " + V("0") for _ in range(7)) for k in ("new", "carried_over")}
+    assert all(z in plain for z in zeros.values())
+    req = plain.replace(zeros["new"], R(rows["new"]) + " " + V("821") + " " + V("35") + " \xa0 \xa0 " + V("2")
+                        + " " + V("1") + " " + V("859"))
+    # a row whose blanks all follow its values: the blanks after them end the row exactly
+    req = req.replace(zeros["carried_over"], R(rows["carried_over"]) + " " + V("14") + " " + V("2") + " \xa0" * 5)
+    assert requests_rows_read(req, "new", "carried_over") == [[821, 35, None, None, 2, 1, 859],
+                                                              [14, 2, None, None, None, None, None]]
+
+
+def test_a_whole_row_glued_into_one_span_on_the_line_after_its_label_is_split():
+    # one cell per line elsewhere, but this row's cells glued: 1,0,0,0,0,0,1 (not 1000001 and six blanks)
+    rows = requests_labels_2021()
+    plain = requests_table("2021", {}, "\n", "\n")
+    zeros = R(rows["other.no_correction"]) + "".join("\n" + V("0") for _ in range(7))
+    assert zeros in plain
+    req = plain.replace(zeros, R(rows["other.no_correction"]) + "\n" + V("1000001"))
+    assert requests_rows_read(req, "other.no_correction") == [[1, 0, 0, 0, 0, 0, 1]]
+
+
 def test_two_sub_rows_that_lost_their_labels_after_a_heading_are_split_by_their_sums():
     # （六）其他处理 0130080212980051088 3.其他: the runs of 1. and 2. glued, their labels lost
     rows = requests_labels_2021()
