@@ -296,8 +296,10 @@ def markdown_columns(text: str, values: list[Span], ncols: int) -> list[int] | N
         return None
     line = text[start:end]
     bars = [start + i for i, c in enumerate(line) if c == "|"]
-    if line.rstrip().endswith("|"):
-        bars = bars[:-1]  # the closing bar: no cell after it
+    if line.rstrip().endswith("|") and (line.lstrip().startswith("|") or line.endswith("|")):
+        bars = bars[:-1]  # the closing bar: no cell after it (a line without an opening bar whose last bar
+        # has spaces after it, as html2text prints rows: ``予以公开| 258| 12|  |  | 1| 1|  ``, has none:
+        # its last cell is blank)
     # cell k of the line begins after bars[k-1] (the first cell at the line start); value cells are the last ncols
     if len(bars) < ncols:
         return None
@@ -306,6 +308,26 @@ def markdown_columns(text: str, values: list[Span], ncols: int) -> list[int] | N
     if cols[0] < 0 or len(set(cols)) != len(cols):
         return None
     return cols
+
+
+_MD_LAST_VALUE = re.compile(r"\|[ \t\u3000\xa0]*[+\-]?\d[\d.,]*(?:万元|万|元)?[ \t\u3000\xa0]*\|?[ \t]*$")
+
+
+def _markdown_rows_end_in_values(text: str, line_start: int) -> bool:
+    """Does some line of the markdown table around ``line_start`` (its run of lines holding ``|``, up to
+    40 each way) hold a number in its last cell?"""
+    before = text[:line_start].split("\n")[-41:-1]
+    after = text[line_start:].split("\n", 41)[:41]
+    table = []
+    for line in reversed(before):
+        if "|" not in line:
+            break
+        table.append(line)
+    for line in after:
+        if "|" not in line:
+            break
+        table.append(line)
+    return any(_MD_LAST_VALUE.search(line) for line in table)
 
 
 def _space_blanks(gap: str) -> int:
@@ -496,7 +518,13 @@ def fill_row(text: str, block: Block, spans: list[Span], label_end: int | None,
         if sol.status in ("forced", "solved"):
             return RowFill(sol.values, units, sol.status, spans)
     if len(spans) < ncols:
-        cols = markdown_columns(text, spans, ncols) if "|" in text[spans[0].start:spans[-1].end] else None
+        line_start = text.rfind("\n", 0, spans[0].start) + 1
+        # a markdown line: its value cells are its last ones; so too for a lone value after label cells that
+        # a colspan doubled (``| （二）部分公开… | | 3 |  |  |  |  |  |  |``), where the table's rows end in
+        # values (not in an empty cell that pads them to the table's width: ``| 收费 |  | -20 |  |``)
+        on_md_line = "|" in text[spans[0].start:spans[-1].end] or \
+            ("|" in text[line_start:spans[0].start] and _markdown_rows_end_in_values(text, line_start))
+        cols = markdown_columns(text, spans, ncols) if on_md_line else None
         cols = cols or _one_cell_per_line_columns(text, block, label_end, spans, ncols, drifted, rhythm, texts)
         if cols is not None:
             cols = _money_in_amount_columns(block, cols, texts)

@@ -946,6 +946,30 @@ def test_a_whole_row_glued_into_one_span_on_the_line_after_its_label_is_split():
     assert requests_rows_read(req, "other.no_correction") == [[1, 0, 0, 0, 0, 0, 1]]
 
 
+def test_markdown_rows_as_html2text_and_markdownify_print_them():
+    rows = requests_labels_2021()
+
+    def table(lines):
+        return (H("申请人情况") + "\n" + H("自然人") + "\n" + H("总计") + "\n" + "\n".join(lines) + "\n"
+                + "".join(R(rows[k]) + "| " + "| ".join(V("0") for _ in range(7)) + "\n"
+                          for k in rows if k not in ("new", "carried_over", "granted")))
+
+    # html2text: no opening bar, a blank last cell is the spaces after the last bar (after a heading cell)
+    h2t = table([R(rows["new"]) + "| " + V("821") + "| " + V("35") + "|  |  | " + V("2") + "| " + V("1") + "| "
+                 + V("859") + "  ",
+                 R(rows["carried_over"]) + "| " + V("18") + "|  |  |  |  |  | " + V("18") + "  ",
+                 R("三、本年度办理结果") + "| " + R(rows["granted"]) + "| " + V("258") + "| " + V("12") + "|  |  | " + V("1") + "| " + V("1")
+                 + "|    "])
+    assert requests_rows_read(h2t, "new", "granted") == [[821, 35, None, None, 2, 1, 859],
+                                                         [258, 12, None, None, 1, 1, None]]
+    # markdownify: a colspan doubles the label's cell; the lone value is in the first of the last 7 cells
+    mdf = table(["| " + R(rows["new"]) + " | | " + V("821") + " | " + V("35") + " |  |  | " + V("2") + " | "
+                 + V("1") + " | " + V("859") + " |",
+                 "| " + R(rows["carried_over"]) + " | | " + V("3") + " |  |  |  |  |  |  |",
+                 "| " + R(rows["granted"]) + " | " + " | ".join(V("0") for _ in range(7)) + " |"])
+    assert requests_rows_read(mdf, "carried_over") == [[3, None, None, None, None, None, None]]
+
+
 def test_two_sub_rows_that_lost_their_labels_after_a_heading_are_split_by_their_sums():
     # （六）其他处理 0130080212980051088 3.其他: the runs of 1. and 2. glued, their labels lost
     rows = requests_labels_2021()
