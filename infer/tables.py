@@ -25,8 +25,8 @@ from nianbao.template import Block, Template, fold, get_template, strip_numberin
 
 from .checks import check_rule
 from .labels import RowMatch, header_table, match_row, template_votes, title_block
-from .values import (LEADING_ZERO, Number, RowSolution, count_fillings, is_value_text, parse_value, search_fillings,
-                     split_row)
+from .values import (BLANK_CELL, LEADING_ZERO, Number, RowSolution, count_fillings, is_value_text, parse_value,
+                     search_fillings, split_row)
 
 
 @dataclass
@@ -497,6 +497,7 @@ class RowFill:
     units: list[str | None]
     status: str
     spans: list[Span]
+    tokens: list[str] | None = None  # what the row was split from, when not the spans' texts (blank cells)
 
 
 def fill_row(text: str, block: Block, spans: list[Span], label_end: int | None,
@@ -511,6 +512,8 @@ def fill_row(text: str, block: Block, spans: list[Span], label_end: int | None,
         if ncols == 1 and all(set(text[a.end:b.start]) <= {" ", "\u3000", "\xa0"} for a, b in zip(spans, spans[1:])):
             texts = ["".join(texts)]  # one cell to a row: numbers only spaces apart are its digits (9 4)
     units: list[str | None] = [None] * ncols
+    if (blanked := _nbsp_glued_reading(text, block, spans, label_end, ncols)) is not None:
+        return blanked
     if len(spans) == 1 and ncols > 1 and (identity_groups(block) or LEADING_ZERO.match(texts[0])):
         # one span that holds the whole row glued (``1.申请人…申请\n1000001``): the digits make the row
         # when they split one way only, or one way that adds up, rather than one cell and blanks
@@ -555,6 +558,43 @@ def fill_row(text: str, block: Block, spans: list[Span], label_end: int | None,
         m = re.search(r"(万元|万|元)\s*$", texts[-1])
         units[-1] = (p.unit if p else None) or ({"万": "万元"}.get(m.group(1), m.group(1)) if m else None)
     return RowFill(sol.values, units, sol.status, spans)
+
+
+_NBSP_RUN = re.compile(r"[\xa0\u3000]*")
+
+
+def _nbsp_glued_reading(text: str, block: Block, spans: list[Span], label_end: int | None,
+                        ncols: int) -> RowFill | None:
+    """A row printed with no delimiter at all but a no-break space for each blank cell (HTML flattened
+    with no separator, ``<td>&nbsp;</td>`` left as ``\\xa0``: ``82135\\xa0\\xa021859`` is 821, 35, blank,
+    blank, 2, 1, 859): the runs split around the blanks, taken when one split exists or one adds up;
+    when several do, the cells they agree on (the table's rules may settle the rest later). None when the
+    row is not printed so, or its digits cannot make it."""
+    if not any(sp.end < nxt.start for sp, nxt in zip(spans, spans[1:])) and \
+            not _NBSP_RUN.match(text, spans[-1].end).group(0):  # type: ignore[union-attr]
+        return None
+    tokens: list[str] = []
+    if label_end is not None and label_end <= spans[0].start:
+        lead = text[label_end:spans[0].start]
+        if lead.strip("\xa0\u3000"):
+            return None
+        tokens += [BLANK_CELL] * len(lead)
+    for i, sp in enumerate(spans):
+        gap = text[sp.end:spans[i + 1].start] if i + 1 < len(spans) else \
+            _NBSP_RUN.match(text, sp.end).group(0)  # type: ignore[union-attr]
+        if gap.strip("\xa0\u3000") or any(c in sp.text(text) for c in " \t\n\xa0\u3000|"):
+            return None
+        tokens += [sp.text(text)] + [BLANK_CELL] * len(gap)
+    if BLANK_CELL not in tokens:
+        return None
+    sol = split_row(tokens, ncols, identity_groups(block), signed_columns(block))
+    if sol.status not in ("direct", "forced", "solved", "ambiguous", "conflict"):
+        return None
+    units: list[str | None] = [None] * ncols
+    if (p := parse_value(spans[-1].text(text))) is not None:
+        filled = [i for i, v in enumerate(sol.values) if v is not None]
+        units[filled[-1] if filled else ncols - 1] = p.unit
+    return RowFill(sol.values, units, sol.status, spans, tokens)
 
 
 # a line holding only no-break or ideographic spaces, and a number padded with them on its line
@@ -1289,7 +1329,7 @@ def resolve_by_rules(text: str, template: Template, cells: dict[str, Number | No
         for item in list(pending):
             block, row_key, fill = item
             keys = [block.key(row_key, c) for c in block.cols]
-            texts = [s.text(text) for s in fill.spans]
+            texts = fill.tokens or [s.text(text) for s in fill.spans]
             rules = [r for r in template.rules if set(r.keys) & set(keys)]
             if fill.status == "conflict":
                 readings = search_fillings(texts, len(keys), (), want=conflict_limit + 1)

@@ -127,8 +127,15 @@ class _Budget(Exception):
     pass
 
 
+# A row token that stands for one blank cell (see ``tables._nbsp_glued_reading``).
+BLANK_CELL = ""
+
+
 def _cells(text: str) -> tuple[str, str, str] | Parsed | None:
-    """A span as a splittable digit run, or as one parsed cell, or None if it is not a value."""
+    """A span as a splittable digit run, or as one parsed cell (``Parsed(None)``: a blank one, which fills
+    one cell and adds nothing to a sum), or None if it is not a value."""
+    if text == BLANK_CELL:
+        return Parsed(None)
     run = digit_run(text)
     return run if run is not None else parse_value(text)
 
@@ -146,7 +153,7 @@ def count_fillings(cell_texts: Sequence[str], ncols: int) -> int:
                     c = _count_splits(cell[0], k)
                     if c:
                         nxt[used + k] = nxt.get(used + k, 0) + w * c
-            elif cell is not None and cell.value is not None and used < ncols:
+            elif cell is not None and used < ncols:
                 nxt[used + 1] = nxt.get(used + 1, 0) + w
         ways = nxt
     return ways.get(ncols, 0)
@@ -163,7 +170,7 @@ def search_fillings(cell_texts: Sequence[str], ncols: int, groups: Sequence[int]
     ``signed[c]``: cell c may hold a signed number (本年增/减); a number printed with a sign goes only there.
     """
     cells = [_cells(t) for t in cell_texts]
-    if any(c is None or (isinstance(c, Parsed) and c.value is None) for c in cells):
+    if any(c is None for c in cells):
         return []
     total_at: dict[int, int] = {}  # cell index of a group total -> index of the group's first cell
     start = 0
@@ -203,7 +210,7 @@ def search_fillings(cell_texts: Sequence[str], ncols: int, groups: Sequence[int]
         if ncols - c < 1 + spans_after or capacity[i + 1] + rest < ncols - c:
             return
         if c in total_at:  # a group total: only the sum of its group can stand here
-            need = str(sum(acc[total_at[c]:]))
+            need = str(_group_sum(acc, total_at[c]))
             lengths = [len(need)] if digits.startswith(need, pos) else []
         else:
             lengths = range(1, rest + 1)
@@ -215,7 +222,7 @@ def search_fillings(cell_texts: Sequence[str], ncols: int, groups: Sequence[int]
             value: Number = float(part + tail) if (last and tail) else int(part)
             if pos == 0 and sign == "-":
                 value = -value
-            if c in total_at and value != sum(acc[total_at[c]:]):
+            if c in total_at and value != _group_sum(acc, total_at[c]):
                 continue
             if last:
                 place(i + 1, 0, acc + [value])
@@ -230,7 +237,13 @@ def search_fillings(cell_texts: Sequence[str], ncols: int, groups: Sequence[int]
 
 
 def _fits(c: int, value: Number | None, acc: list[Number], total_at: dict[int, int]) -> bool:
-    return c not in total_at or value == sum(acc[total_at[c]:])
+    # a blank total tells nothing of its group
+    return c not in total_at or value is None or value == _group_sum(acc, total_at[c])
+
+
+def _group_sum(acc: list[Number | None], start: int) -> Number:
+    """The sum of a group's cells so far, blank cells counting nothing."""
+    return sum(v for v in acc[start:] if v is not None)
 
 
 LEADING_ZERO = re.compile(r"^\s*[+\-]?0\d")
@@ -253,7 +266,7 @@ def split_row(cell_texts: Sequence[str], ncols: int, groups: Sequence[int] = (),
         # ``090``, ``04``: no one cell prints a leading zero, so such a span is glued cells, not a cell
         if all(p is not None for p in parsed) and not any(LEADING_ZERO.match(_fold(t)) for t in cell_texts):
             return RowSolution([p.value for p in parsed], "direct")  # type: ignore[union-attr]
-    cell_texts = [p for t in cell_texts for p in (pieces(t) if digit_run(t) is None else [t])]
+    cell_texts = [p for t in cell_texts for p in (pieces(t) if t != BLANK_CELL and digit_run(t) is None else [t])]
     n = count_fillings(cell_texts, ncols)
     if n and signed is not None and any(_has_sign(t) for t in cell_texts):
         # a printed sign goes only to a signed column (本年增/减): count the readings that respect it

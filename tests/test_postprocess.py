@@ -970,6 +970,22 @@ def test_markdown_rows_as_html2text_and_markdownify_print_them():
     assert requests_rows_read(mdf, "carried_over") == [[3, None, None, None, None, None, None]]
 
 
+def test_glued_rows_with_a_no_break_space_for_each_blank_cell_split_around_the_blanks():
+    # HTML flattened with no separator: digits glued, ``<td>&nbsp;</td>`` left as one \xa0 each
+    rows = requests_labels_2021()
+    plain = requests_table("2021", {}, "", "")
+    zeros = {k: R(rows[k]) + V("0") * 7 for k in ("new", "carried_over", "granted")}
+    assert all(z in plain for z in zeros.values())
+    req = (plain.replace(zeros["new"], R(rows["new"]) + V("82135") + "\xa0\xa0" + V("21859"))
+           .replace(zeros["carried_over"], R(rows["carried_over"]) + V("18") + "\xa0" * 5 + V("18"))
+           .replace(zeros["granted"], R(rows["granted"]) + V("25812") + "\xa0\xa0" + V("11") + "\xa0"))
+    new, carried, granted = requests_rows_read(req, "new", "carried_over", "granted")
+    assert new == [821, 35, None, None, 2, 1, 859]  # the only split whose total adds up
+    assert carried == [18, None, None, None, None, None, 18]
+    # a blank total settles nothing: 258|12 or 2|5812 …; never the reading without the blanks
+    assert granted[:4] == [None, None, None, None] and granted[6] is None
+
+
 def test_two_sub_rows_that_lost_their_labels_after_a_heading_are_split_by_their_sums():
     # （六）其他处理 0130080212980051088 3.其他: the runs of 1. and 2. glued, their labels lost
     rows = requests_labels_2021()
