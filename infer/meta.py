@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from nianbao.spans import Span
-from nianbao.template import fold
+from nianbao.template import fold, simplify_char
 
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*度?")
 _REPORT_PHRASE = re.compile(r"((?:19|20)\d{2})\s*年\s*度?\s*(?:政府|政务)?信息公开(?:工作)?(?:情况)?(?:年度)?报告")
@@ -42,6 +42,21 @@ def _clause_start(text: str, pos: int, limit: int = 12) -> int:
     return back
 
 
+def _simplified(text: str) -> str:
+    """Traditional characters simplified one for one (offsets kept), for the patterns below; the name
+    itself is returned as the text prints it."""
+    return "".join(simplify_char(ch) for ch in text)
+
+
+def _name_before_year(before: str) -> str:
+    """The name in the part of a title before its year: without a trailing 关于, the words of a sentence
+    quoting the title, and page chrome before it on the line (the last whitespace-free run)."""
+    before = before[:_AGENCY_TAIL.search(_simplified(before)).start()].strip()  # type: ignore[union-attr]
+    lead = _LEAD_IN.match(_simplified(before))
+    head = before[lead.end():] if lead else before
+    return head.split()[-1] if head.split() else head
+
+
 def agency(text: str, spans: list[Span]) -> str | None:
     """The reporting body as the text names it: the longest name among signatures, 发布机构 fields and the
     part of the title before its year (a title often shortens the name the signature gives in full)."""
@@ -60,16 +75,15 @@ def agency(text: str, spans: list[Span]) -> str | None:
                 # the year opens its line (2025年上海市黄浦区人民政府打浦桥街道政府信息\n公开工作年度报告):
                 # the name may follow it, up to the report's words, across the title's line breaks
                 after = re.sub(r"\s+", "", text[begin + m.end():begin + m.end() + 80])
-                cut = _NAME_END.search(after)
+                cut = _NAME_END.search(_simplified(after))
                 named_after = after[:cut.start()] if cut and cut.start() >= 2 else None
             if named_after:
                 names.append(named_after)
             elif m and m.start() > 0:
                 # The last whitespace-free run before the year: page chrome (当前位置：首页政务公开…年报 )
                 # can stand before the title on the same line.
-                head = _LEAD_IN.sub("", _AGENCY_TAIL.sub("", t[: m.start()]).strip())
-                names.append(head.split()[-1] if head else head)
-    names = [n for n in names if len(n) >= 2 and not _NOT_A_NAME.search(n)]
+                names.append(_name_before_year(t[:m.start()]))
+    names = [n for n in names if len(n) >= 2 and not _NOT_A_NAME.search(_simplified(n))]
     if not names:
         return None
     return max(names, key=len)

@@ -673,6 +673,17 @@ def test_a_title_that_opens_with_its_year_names_the_agency_after_it():
     assert agency(text, spans) == "某某市某某区人民政府某某街道"
 
 
+def test_a_traditional_title_names_its_agency_as_printed():
+    from nianbao.infer.meta import agency
+
+    # the name ends at the report's words in traditional characters too (信息公開, 年度報告)
+    text, spans = markup("[[TITLE:2019年上海市人民政府辦公廳政府信息公開工作年度報告]]\n"
+                         "[[AGENCY:臨港]]新片區管理辦法。")
+    assert agency(text, spans) == "上海市人民政府辦公廳"
+    text, spans = markup("特向社會公佈[[TITLE:某某縣人民政府關於2023年政府信息公開工作年度報告]]。")
+    assert agency(text, spans) == "某某縣人民政府"
+
+
 def test_a_row_label_in_prose_before_its_tables_title_is_not_the_row():
     # The whole report on one line: the tagger read 行政处罚类15条 in the prose as a label and a value.
     active = ("其中土地出让类39条，" + R("行政处罚") + "类" + V("1") + "5条。[[TABLE_TITLE:第二十条第（六）项]]"
