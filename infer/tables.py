@@ -79,10 +79,11 @@ def split_regions(text: str, spans: list[Span], template: Template,
     # Where each 主动公开 block's title stands: a row label of that block before it is prose about the
     # table (…土地出让类39条，行政处罚类15条), not the row.
     titled_at: dict[str, int] = {}
-    for span in sorted(spans):
+    spans, wrapped_matches = _join_wrapped_labels(text, sorted(spans), template)
+    for span in spans:
         if span.label == "TABLE_TITLE" and (bid := title_block(span.text(text))) in regions:
             titled_at.setdefault(bid, span.start)
-    for span in sorted(spans):
+    for span in spans:
         while bi < len(boundaries) and boundaries[bi][0] <= span.start:
             table = TABLE_SECTION.get(boundaries[bi][1])
             block_id = {"requests": "requests", "review": "review"}.get(table or "", None)
@@ -95,7 +96,7 @@ def split_regions(text: str, spans: list[Span], template: Template,
             table, block_id = "active", bid
             _start(regions, block_id, span)
         elif span.label == "ROW_LABEL":
-            m = match_row(t, template)
+            m = wrapped_matches.get(span) or match_row(t, template)
             if m is not None and titled_at.get(m.block, -1) > span.start:
                 continue
             if m is None and block_id:
@@ -137,6 +138,51 @@ def split_regions(text: str, spans: list[Span], template: Template,
             regions[block_id].items.append((span, None))
         last_end = span.end
     return regions
+
+
+def _join_wrapped_labels(text: str, spans: list[Span], template: Template) -> tuple[list[Span], dict[Span, RowMatch]]:
+    """Row labels wrapped over two lines and drawn as two spans (``2．其他法`` / ``律行政法规禁止公开``),
+    where the joined label names a row clearly better than either piece does (the first piece alone can
+    name another row: ``2．其他法`` reads as ``3．其他``). Two whole labels on consecutive lines match
+    worse joined than apart, so they stay two.
+
+    Pieces with nothing between them become one span. Pieces with the row's values between them (a
+    table printed with the values after the label's first line, ``2．其他法\t0\t0…`` then
+    ``律行政法规禁止公开`` alone on the next line) stay apart and both get the joined label's row: the
+    returned matches, by span."""
+    out: list[Span] = []
+    matches: dict[Span, RowMatch] = {}
+    last_label: int | None = None  # index in out of the last row label, while only values follow it
+    for span in spans:
+        if span.label == "VALUE":
+            out.append(span)
+            continue
+        prev = out[last_label] if last_label is not None else None
+        if prev is not None and span.label == "ROW_LABEL":
+            between = [x for x in out[last_label + 1:]]
+            gap = text[prev.end:span.start]
+            rest = text[span.end:text.find("\n", span.end) if "\n" in text[span.end:] else len(text)]
+            bare = gap
+            for x in reversed(between):  # the gap without the values in it
+                bare = bare[:x.start - prev.end] + bare[x.end - prev.end:]
+            wrapped = not bare.strip(" \t\r\n\u3000\xa0|") and (
+                (not between and gap.count("\n") <= 1) or
+                (between and "\n" in text[between[-1].end:span.start] and not rest.strip(" \t\r\u3000\xa0|")))
+            if wrapped:
+                joined = match_row(prev.text(text) + span.text(text), template)
+                pieces = [match_row(x.text(text), template) for x in (prev, span)]
+                if joined is not None and joined.score >= 0.95 and \
+                        all(m is None or m.score < joined.score for m in pieces):
+                    if not between:
+                        scores = [x.score for x in (prev, span) if x.score is not None]
+                        out[last_label] = Span(prev.start, span.end, "ROW_LABEL", min(scores) if scores else None)
+                        matches.pop(prev, None)
+                        matches[out[last_label]] = joined
+                        continue
+                    matches[prev] = matches[span] = joined
+        out.append(span)
+        last_label = len(out) - 1 if span.label == "ROW_LABEL" else None
+    return out, matches
 
 
 _SUB_ROW_NUMBER = re.compile(r"\s*(\d{1,2})\s*[.、．]")
@@ -991,6 +1037,9 @@ def grid(text: str, region: Region) -> dict[str, RowFill] | None:
         return None
     if any(parse_value(v.text(text)) is None for v in values):
         return None
+    labels = [(sp, m) for sp, m in region.labels]
+    if _printed_blank_rows(text, ncols, labels, values, [r for r in rows_in_order if r in leaf]):
+        return None  # a full grid has no blank row: the count fits by chance (a row's label lost)
     rows = grid_rows(value_groups(text, values, region.items), ncols, text, block.table == "requests")
     if _grid_contradicts_labels(text, region, values, rows, rows_in_order):
         return None
@@ -1003,8 +1052,8 @@ def grid(text: str, region: Region) -> dict[str, RowFill] | None:
 
 def _grid_contradicts_labels(text: str, region: Region, values: list[Span], rows: list[list[Span]],
                              rows_in_order: list[str]) -> bool:
-    """Do rows of the grid, printed row-wise on one line right after a row label, go to other rows than
-    their labels name? Then the count fitted by chance (a row whose label was lost, and a blank row
+    """Do rows of the grid, printed row-wise right after a row label (on its line, or one cell per line
+    below it), go to other rows than their labels name? Then the count fitted by chance (a row whose label was lost, and a blank row
     elsewhere) and the grid would shift every row in between. One such row is not enough: a label cut
     by a line break (``2. 其他`` / ``法律行政法规禁止公开``) can match the wrong row by itself."""
     position = {id(v): i for i, v in enumerate(values)}
@@ -1019,7 +1068,7 @@ def _grid_contradicts_labels(text: str, region: Region, values: list[Span], rows
         if j < 0:
             continue
         gap = text[labels[j][0].end:spans[0].start]
-        if "\n" not in gap and not gap.strip(" \t|\u3000\xa0") and labels[j][1].row != key:
+        if not gap.strip(" \t\n|\u3000\xa0") and labels[j][1].row != key:
             contradicted += 1
     return contradicted >= 2
 
@@ -1241,12 +1290,34 @@ def _fill_stretches(text: str, block: Block, units: list[PrintedRow], anchors: l
                 labels[bisect.bisect_right(label_ends, unit.spans[0].start) - 1][0].end
             fills[leaf[a1]] = fill_row(text, block, unit.spans, label_end)
         gap_units, gap_rows = units[u1 + 1:u2], leaf[a1 + 1:a2]
+        if gap_units and len(gap_units) < len(gap_rows):
+            blank = _printed_blank_rows(text, len(block.cols), labels, [s for u in units for s in u.spans], gap_rows)
+            if len(gap_rows) - len(blank) == len(gap_units):
+                gap_rows = [r for r in gap_rows if r not in blank]
         if len(gap_units) == len(gap_rows):
             for r, unit in zip(gap_rows, gap_units):
                 fills[r] = fill_row(text, block, unit.spans, None)
         elif gap_units:
             return None
     return fills
+
+
+def _printed_blank_rows(text: str, ncols: int, labels: list[tuple[Span, RowMatch]], values: list[Span],
+                        rows: list[str]) -> set[str]:
+    """Those of ``rows`` printed blank: the row's label stands on its own line, followed by nothing but
+    at least one empty line per column before the next label or value (``（七）总计`` then 15 line
+    breaks, in one-cell-per-line text whose cells are a line apart). Labels bunched in a PDF label column
+    are a line or two apart, so they do not count."""
+    starts = sorted([s.start for s, _ in labels] + [v.start for v in values])
+    blank = set()
+    for span, match in labels:
+        if match.row not in rows:
+            continue
+        k = bisect.bisect_right(starts, span.start)
+        gap = text[span.end:starts[k]] if k < len(starts) else ""
+        if gap and not gap.strip(" \t\r\n\u3000\xa0") and gap.count("\n") > ncols:
+            blank.add(match.row)
+    return blank
 
 
 def build_tables(text: str, spans: list[Span], template_name: str,

@@ -1048,3 +1048,66 @@ def test_a_span_with_a_leading_zero_is_glued_cells_not_one_cell():
     two = split_row(texts, 14, [7, 7])
     assert two.status in ("forced", "solved")
     assert two.values[:7] == [621, 0, 0, 9, 0, 22, 652] and sum(two.values[7:13]) == two.values[13]
+
+
+def _distinct_rows_2021() -> dict[str, list[str]]:
+    """Each requests row of 2021 its own values (row i: i+1, 1, 0, 0, 0, 0, i+2), so a shift shows."""
+    block = get_template("2021").block("requests")
+    return {r.key: [str(i + 1), "1", "0", "0", "0", "0", str(i + 2)] for i, r in enumerate(block.rows)}
+
+
+def _first_two_rows_column_by_column(req: str, cells: dict[str, list[str]]) -> str:
+    """The requests table with its first two rows printed as PDF text prints a block: column by column
+    (a blank line between columns), their two labels after it."""
+    rows = requests_labels_2021()
+    start, end = req.index(R(rows["new"])), req.index(R("三、本年度办理结果"))
+    block = "".join(V(a) + "\n" + V(b) + "\n\n" for a, b in zip(cells["new"], cells["carried_over"]))
+    return req[:start] + block + R(rows["new"]) + "\n" + R(rows["carried_over"]) + "\n\n" + req[end:]
+
+
+def _read_all(req: str) -> dict[str, list]:
+    keys = [r.key for r in get_template("2021").block("requests").rows]
+    return dict(zip(keys, requests_rows_read(req, *keys)))
+
+
+def test_a_lost_label_and_a_blank_row_do_not_shift_cells_one_per_line_into_a_full_grid():
+    # one cell per line, a blank line between, the first two rows column by column (PDF text): 2．没有现成
+    # 信息… lost its label and （七）总计 is blank, so
+    # the values count as a full grid of the rows whose labels are printed; the labels right above each
+    # row say otherwise
+    cells = _distinct_rows_2021()
+    cells["total"] = [None] * 7
+    rows = requests_labels_2021()
+    req = requests_table("2021", cells, "\n\n", "\n\n").replace(R(rows["unable.needs_creation"]), "")
+    got = _read_all(_first_two_rows_column_by_column(req, cells))
+    want = {k: [int(v) if v is not None else None for v in vals] for k, vals in cells.items()}
+    assert got == want
+
+
+def test_a_label_followed_by_a_blank_line_per_cell_is_a_blank_row():
+    # （六）3.其他 lost its label; （七）总计 is printed with nothing after it but seven blank lines: the
+    # unlabelled values are 3.其他's, and 总计 is blank
+    cells = _distinct_rows_2021()
+    cells["total"] = [None] * 7
+    rows = requests_labels_2021()
+    req = requests_table("2021", cells, "\n\n", "\n\n").replace(R(rows["other.misc"]), "")
+    req = _first_two_rows_column_by_column(req, cells)
+    got = _read_all(req)
+    assert got["other.misc"] == [int(v) for v in cells["other.misc"]]
+    assert got["total"] == [None] * 7 and got["carried_forward"] == [int(v) for v in cells["carried_forward"]]
+
+
+def test_a_row_label_wrapped_after_its_values_names_its_row():
+    # PDF text with tabs: ``2．其他法 ⇥ 0 ⇥ 0 ⇥ 0 ⇥ 36 …`` and the label's second line alone below it;
+    # ``2．其他法`` alone reads as （六）3.其他, whose own label was lost
+    rows = requests_labels_2021()
+    req = requests_table("2021", {}, "\t", "\t\n")
+    line = R(rows["denied.law_forbidden"]) + "".join("\t" + V("0") for _ in range(7)) + "\t\n"
+    assert line in req
+    wrapped = R("2．其他法") + "".join("\t" + V(v) for v in ["0", "0", "0", "36", "0", "0"]) + \
+        "\t\n\n\t\t" + R("律行政法规禁止公开") + "\n"  # 总计 blank
+    misc = R(rows["other.misc"]) + "".join("\t" + V("0") for _ in range(7))
+    assert misc in req
+    req = req.replace(line, wrapped).replace(misc, "\t\t" + "".join("\t" + V(v) for v in "1200003"))  # label lost
+    got = requests_rows_read(req, "denied.law_forbidden", "other.misc")
+    assert got == [[0, 0, 0, 36, 0, 0, None], [1, 2, 0, 0, 0, 0, 3]]
