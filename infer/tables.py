@@ -1109,6 +1109,8 @@ def row_units(groups: list[list[Span]], ncols: int, text: str = "", row_sums: bo
             if pending and label_starts and \
                     bisect.bisect_left(label_starts, groups[i][0].start) > bisect.bisect_left(label_starts, pending[-1].end):
                 flush()  # a row label in between: the row before it stopped short (blank cells)
+            if pending and text and _new_markdown_row(text, pending, groups[i][0]):
+                flush()  # a markdown table prints a row per line: a row cut short holds blank cells
             pending.extend(groups[i])
             if len(pending) == ncols:
                 flush()
@@ -1120,6 +1122,18 @@ def row_units(groups: list[list[Span]], ncols: int, text: str = "", row_sums: bo
         i += 1
     flush()
     return units
+
+
+def _new_markdown_row(text: str, pending: list[Span], nxt: Span) -> bool:
+    """Does ``nxt`` start a new markdown table row (a later line starting with ``|``) after a row of
+    several cells (``pending``'s last line holds two or more of them) on a line that also starts with ``|``?"""
+    if "\n" not in text[pending[-1].end:nxt.start]:
+        return False
+    line_start = text.rfind("\n", 0, pending[-1].start) + 1
+    on_line = [v for v in pending if v.start >= line_start]
+    next_start = text.rfind("\n", 0, nxt.start) + 1
+    return len(on_line) >= 2 and text[line_start:pending[-1].start].lstrip(" \t\u3000").startswith("|") \
+        and text[next_start:nxt.start].lstrip(" \t\u3000").startswith("|")
 
 
 def aligned(text: str, region: Region) -> dict[str, RowFill] | None:

@@ -1111,3 +1111,26 @@ def test_a_row_label_wrapped_after_its_values_names_its_row():
     req = req.replace(line, wrapped).replace(misc, "\t\t" + "".join("\t" + V(v) for v in "1200003"))  # label lost
     got = requests_rows_read(req, "denied.law_forbidden", "other.misc")
     assert got == [[0, 0, 0, 36, 0, 0, None], [1, 2, 0, 0, 0, 0, 3]]
+
+
+def test_markdown_rows_cut_short_stay_rows_when_the_printed_rows_are_aligned():
+    # | 一、… | 6 values |  | then |  | 6 values |  | (二、… lost its label), and the last two rows merged
+    # into one with <br>, so the rows are read in template order: each markdown line is one row
+    rows = requests_labels_2021()
+    keys = list(rows)
+    vals = {k: [str(10 * i + j) for j in range(1, 7)] + [str(sum(10 * i + j for j in range(1, 7)))]
+            for i, k in enumerate(keys)}
+    vals["new"][6] = vals["carried_over"][6] = ""
+
+    def line(label, cells):
+        return "| " + (R(label) if label else "") + " | " + " | ".join(V(c) if c else "" for c in cells) + " |\n"
+
+    body = [line(rows["new"], vals["new"]), line(None, vals["carried_over"])]
+    body += [line(rows[k], vals[k]) for k in keys[2:-2]]
+    last, after = keys[-2], keys[-1]
+    body.append("| " + R(rows[last]) + "<br>" + R(rows[after]) + " | " +
+                " | ".join(V(a) + "<br>" + V(b) for a, b in zip(vals[last], vals[after])) + " |\n")
+    req = H("申请人情况") + " | " + H("自然人") + " | " + H("总计") + "\n" + "".join(body)
+    got = requests_rows_read(req, "new", "carried_over", "granted")
+    want = [[int(c) if c else None for c in vals[k]] for k in ("new", "carried_over", "granted")]
+    assert got == want
