@@ -148,12 +148,12 @@ def _join_wrapped_labels(text: str, spans: list[Span], template: Template) -> tu
 
     Pieces with nothing between them become one span. Pieces with the row's values between them (a
     table printed with the values after the label's first line, ``2．其他法\t0\t0…`` then
-    ``律行政法规禁止公开`` alone on the next line) stay apart and both get the joined label's row: the
-    returned matches, by span."""
+    ``律行政法规禁止公开`` alone on the next line, no values after it) stay apart and both get the
+    joined label's row: the returned matches, by span."""
     out: list[Span] = []
     matches: dict[Span, RowMatch] = {}
     last_label: int | None = None  # index in out of the last row label, while only values follow it
-    for span in spans:
+    for i, span in enumerate(spans):
         if span.label == "VALUE":
             out.append(span)
             continue
@@ -165,9 +165,11 @@ def _join_wrapped_labels(text: str, spans: list[Span], template: Template) -> tu
             bare = gap
             for x in reversed(between):  # the gap without the values in it
                 bare = bare[:x.start - prev.end] + bare[x.end - prev.end:]
+            own_values = i + 1 < len(spans) and spans[i + 1].label == "VALUE"
             wrapped = not bare.strip(" \t\r\n\u3000\xa0|") and (
                 (not between and gap.count("\n") <= 1) or
-                (between and "\n" in text[between[-1].end:span.start] and not rest.strip(" \t\r\u3000\xa0|")))
+                (between and not own_values and "\n" in text[between[-1].end:span.start]
+                 and not rest.strip(" \t\r\u3000\xa0|")))
             if wrapped:
                 joined = match_row(prev.text(text) + span.text(text), template)
                 pieces = [match_row(x.text(text), template) for x in (prev, span)]

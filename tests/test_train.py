@@ -180,6 +180,20 @@ def test_inference_precisions_load_and_tag_alike():
         Tagger.load(None, precision="fp8")
 
 
+def test_the_frozen_bf16_graph_scores_as_the_model_itself():
+    sample = (ROOT.parent / "shared" / "seeds" / "002_989b98ff59a8029b.txt")
+    text = sample.read_text(encoding="utf-8") if sample.exists() else "一、总体情况\n规章\t0\t0\t0\n" * 50
+    tagger = Tagger.load(None, precision="bf16")
+    assert tagger.frozen is not None  # traced at load for inference in bf16
+    texts = [text, text[:100], text[:700]]  # one batch: full windows, then masked short ones
+    frozen = [tagger.char_probs([t])[0] for t in texts] + tagger.char_probs(texts)
+    tagger.frozen = None
+    eager = [tagger.char_probs([t])[0] for t in texts] + tagger.char_probs(texts)
+    for a, b in zip(frozen, eager):
+        assert a.shape == b.shape and np.array_equal(a, b)
+    assert Tagger.load(None).frozen is None  # fp32, for fine-tuning and scoring, runs the model itself
+
+
 def test_character_ids_looked_up_directly_score_as_the_tokenizer_does():
     text = "一、总体情况\n规章\t0\t0\t0\n行政許可 𠀀 １２|x\u3000\n" * 30  # traditional, astral, full-width
     fast = Tagger.load(None)
