@@ -546,6 +546,7 @@ class RowFill:
     status: str
     spans: list[Span]
     tokens: list[str] | None = None  # what the row was split from, when not the spans' texts (blank cells)
+    shared: bool = False  # the spans hold the next rows too (their labels lost): not this row's alone
 
 
 def fill_row(text: str, block: Block, spans: list[Span], label_end: int | None,
@@ -843,10 +844,11 @@ def label_anchored(text: str, region: Region) -> tuple[dict[str, RowFill], list[
                 and all(len(part) <= per_row for part in by_spacer):
             chunks = by_spacer  # one cell per line ending `` |``: a row ends at its spacer line (``||``)
         else:
-            joined = _split_over_rows([v.text(text) for v in vals], block, len(following) + 1)
-            if joined is not None:
+            split = _split_over_rows([v.text(text) for v in vals], block, len(following) + 1)
+            if split is not None:
+                joined, status = split
                 for nxt, cells in zip([r] + following, joined):
-                    presplit[nxt] = RowFill(cells, [None] * per_row, "solved", vals)
+                    presplit[nxt] = RowFill(cells, [None] * per_row, status, vals, shared=True)
                     rows.pop(nxt, None)
             continue
         if len(chunks) - 1 <= len(following):
@@ -892,20 +894,26 @@ def _by_line(text: str, spans: list[Span]) -> list[list[Span]]:
     return lines
 
 
-def _split_over_rows(runs: list[str], block: Block, max_rows: int) -> list[list[Number | None]] | None:
+def _split_over_rows(runs: list[str], block: Block, max_rows: int) -> tuple[list[list[Number | None]], str] | None:
     """Values too many for their row, glued in places, whose next rows lost their labels
     (``…禁止公开00000000000000`` over two rows; ``0 255 60 34 0 0 349 0597 2 92 0 0 691``): the rows they
-    fill in the one way the text (and the rows' identities) allow, else None."""
+    fill in the one way the text (and the rows' identities) allow, "solved"; or, when several ways fit
+    the fewest rows that can hold them, the cells all those ways agree on (the rest null), "ambiguous" —
+    never the first values left-aligned into the first row, which would be a guess. None when no number
+    of rows fits."""
     per_row, groups, signed = len(block.cols), identity_groups(block), signed_columns(block)
     # "conflict": no one-row reading keeps the row's sum, so the run may well hold the next row too
     if split_row(runs, per_row, groups, signed).status not in ("unsolved", "extra", "conflict"):
         return None
     for m in range(2, max_rows + 1):
         sol = split_row(runs, per_row * m, groups * m, signed * m)
+        rows = [sol.values[j:j + per_row] for j in range(0, per_row * m, per_row)]
         if sol.status in ("forced", "solved"):
-            return [sol.values[j:j + per_row] for j in range(0, per_row * m, per_row)]
+            return rows, "solved"
+        if sol.status == "ambiguous":
+            return rows, "ambiguous"  # several ways to fill them: only what they share is known
         if sol.status not in ("unsolved", "extra"):
-            return None  # too few for m rows, or several ways to fill them: nothing says which
+            return None  # too few for m rows
     return None
 
 
@@ -1383,7 +1391,8 @@ def build_tables(text: str, spans: list[Span], template_name: str,
             if scores:
                 for key in keys:
                     confidence[key] = round(min(scores), 4)
-            if fill.status in ("ambiguous", "conflict") and row_key != "*":
+            if fill.status in ("ambiguous", "conflict") and row_key != "*" and not fill.shared:
+                # (a run shared with other rows cannot be re-split for one row by the other rules)
                 pending.append((block, row_key, fill))
             if fill.status in _FLAGGED:
                 kind, why = _FLAGGED[fill.status]

@@ -1134,3 +1134,24 @@ def test_markdown_rows_cut_short_stay_rows_when_the_printed_rows_are_aligned():
     got = requests_rows_read(req, "new", "carried_over", "granted")
     want = [[int(c) if c else None for c in vals[k]] for k in ("new", "carried_over", "granted")]
     assert got == want
+
+
+def test_a_run_over_two_rows_that_several_splits_fit_keeps_only_what_they_share():
+    # spaces that do not follow the cells: ``4323 0 997 237 90 4756 9 701 0 12 138 58918`` is
+    # 1．本机关不掌握… and the next row, whose label was lost (99|7, 5|8|9|18…); the tagger cut it at the
+    # spaces, so eleven values stand after one label. Several splits fit both rows' sums: the cells they
+    # disagree on are null and flagged, and no value is guessed into the wrong column.
+    rows = requests_labels_2021()
+    req = requests_table("2021", {}, " ", "\n")
+    held = R(rows["unable.not_held"]) + "".join(" " + V("0") for _ in range(7)) + "\n"
+    creation = R(rows["unable.needs_creation"]) + "".join(" " + V("0") for _ in range(7)) + "\n"
+    assert held + creation in req
+    run = "4323 0 997 237 90 4756 9 701 0 12 138 58918".split(" ")
+    req = req.replace(held + creation, R(rows["unable.not_held"]) + "".join(" " + V(v) for v in run) + "\n")
+    text, spans = doc("2021", req, ACTIVE_2021)
+    record = build_record("x.txt", text, spans)
+    got = [[record.cells[f"requests/{r}/{k}"] for k in REQUEST_COLS] for r in ("unable.not_held", "unable.needs_creation")]
+    assert got[0][:2] == [4323, 0] and got[0][2:4] == [None, None] and got[0][4:] == [237, 90, 4756]
+    assert 997 not in got[0] + got[1]
+    flagged = {k for f in record.flags if f.kind == "glued_ambiguous" for k in f.keys}
+    assert "requests/unable.not_held/research" in flagged
