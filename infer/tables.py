@@ -660,7 +660,8 @@ def _one_cell_per_line_columns(text: str, block: Block, label_end: int | None, s
     spaces and empty paragraphs: filler lines between cells (``规章\\n\\xa0\\xa0\\n\\xa0\\xa0\\xa00``).
     Where the two readings differ, the row's identity (总计 = the sum) decides when it holds under
     one of them only; else numbers padded with no-break spaces anywhere in the text tell of filler."""
-    strict = delimited_columns(text, label_end, spans, ncols, drifted, rhythm)
+    strict = _leading_blanks_as_lines(text, block, label_end, spans, ncols, texts,
+                                      delimited_columns(text, label_end, spans, ncols, drifted, rhythm))
     start = spans[0].start if label_end is None else min(label_end, spans[0].start)
     if not _NBSP_LINE.search(text, start, spans[-1].end):
         return strict
@@ -673,6 +674,37 @@ def _one_cell_per_line_columns(text: str, block: Block, label_end: int | None, s
         if len(fitting) == 1:
             return fitting[0]
     return strict if _NBSP_PADDED.search(text) else loose
+
+
+def _leading_blanks_as_lines(text: str, block: Block, label_end: int | None, spans: list[Span], ncols: int,
+                             texts: list[str], cols: list[int] | None) -> list[int] | None:
+    """``cols`` of a row printed one cell per line, or the other reading of the blank cells before its
+    first value when only that one keeps the row's identities.
+
+    :func:`line_columns` reads extra empty lines that make whole rhythms as blank cells of one rhythm
+    each (``\n\n`` per cell, 6 extra lines: 3 blanks), but a scrape that prints an empty cell as a bare
+    line break leaves the same lines for twice as many (6, less the line that ends the header row: 5).
+    Before the first value the two cannot be told apart by the lines (the gaps between values say
+    which reading the row itself uses): there the identities decide, when exactly one reading keeps them
+    (总计\n\n\n\n\n\n\n\n then ten values over the review table's fifteen cells)."""
+    groups = identity_groups(block)
+    if cols is None or not groups or label_end is None or label_end > spans[0].start or len(spans) < 2 \
+            or _adds_up(cols, texts, ncols, groups):
+        return cols
+    gap = text[label_end:spans[0].start]
+    between = [text[a.end:b.start] for a, b in zip(spans, spans[1:])]
+    if gap.strip(" \t\u3000\xa0\r\n") or "\n" not in gap or not all(_only_line_breaks(g) and "\n" in g for g in between):
+        return cols
+    base = min(_empty_lines(g) for g in between)
+    extra = _empty_lines(gap) - base
+    if extra <= 0 or extra % (base + 1) or cols[0] != extra // (base + 1):
+        return cols  # not a leading gap read as whole rhythms
+    lead = extra
+    over = lead + cols[-1] - cols[0] - (ncols - 1)
+    if 0 < over <= lead:
+        lead -= over  # the line that ends the header row is among them
+    alt = [c - cols[0] + lead for c in cols]
+    return alt if alt[-1] < ncols and _adds_up(alt, texts, ncols, groups) else cols
 
 
 def _adds_up(cols: list[int], texts: list[str], ncols: int, groups: list[int]) -> bool:

@@ -1155,3 +1155,19 @@ def test_a_run_over_two_rows_that_several_splits_fit_keeps_only_what_they_share(
     assert 997 not in got[0] + got[1]
     flagged = {k for f in record.flags if f.kind == "glued_ambiguous" for k in f.keys}
     assert "requests/unable.not_held/research" in flagged
+
+
+def test_blank_cells_before_the_first_value_read_as_bare_line_breaks_when_only_that_adds_up():
+    # one cell per line a blank line apart; the 行政复议 cells blank, each printed as a bare line break,
+    # after the header row's own line: 总计 then eight line breaks, then ten values for fifteen cells.
+    # Read as whole rhythms the six extra lines are three blanks and break two sums; as lines they are
+    # five, and every sum holds.
+    headers = ["行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉",
+               "复议后起诉"]
+    values = ["0", "0", "0", "2", "2", "0", "23", "166", "2", "191"]
+    review = "\n\n".join(H(h) for h in headers) + "\n" * 8 + "\n\n".join(V(v) for v in values) + "\n"
+    text, spans = doc("2021", requests_table("2021", {}, "\n\n", "\n\n"), ACTIVE_2021, review)
+    cells = build_record("x.txt", text, spans).cells
+    got = [[cells[f"review/{r}/{c}"] for c in ("upheld", "corrected", "other", "pending", "total")]
+           for r in ("reconsideration", "litigation_direct", "litigation_after")]
+    assert got == [[None] * 5, [0, 0, 0, 2, 2], [0, 23, 166, 2, 191]]
