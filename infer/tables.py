@@ -685,8 +685,9 @@ def _leading_blanks_as_lines(text: str, block: Block, label_end: int | None, spa
     each (``\n\n`` per cell, 6 extra lines: 3 blanks), but a scrape that prints an empty cell as a bare
     line break leaves the same lines for twice as many (6, less the line that ends the header row: 5).
     Before the first value the two cannot be told apart by the lines (the gaps between values say
-    which reading the row itself uses): there the identities decide, when exactly one reading keeps them
-    (总计\n\n\n\n\n\n\n\n then ten values over the review table's fifteen cells)."""
+    which reading the row itself uses), nor, after a header row, from the line or two that may end it:
+    there the identities decide, when exactly one reading keeps them (总计\n\n\n\n\n\n\n\n then ten
+    values over the review table's fifteen cells)."""
     groups = identity_groups(block)
     if cols is None or not groups or label_end is None or label_end > spans[0].start or len(spans) < 2 \
             or _adds_up(cols, texts, ncols, groups):
@@ -697,14 +698,19 @@ def _leading_blanks_as_lines(text: str, block: Block, label_end: int | None, spa
         return cols
     base = min(_empty_lines(g) for g in between)
     extra = _empty_lines(gap) - base
-    if extra <= 0 or extra % (base + 1) or cols[0] != extra // (base + 1):
-        return cols  # not a leading gap read as whole rhythms
-    lead = extra
-    over = lead + cols[-1] - cols[0] - (ncols - 1)
-    if 0 < over <= lead:
-        lead -= over  # the line that ends the header row is among them
-    alt = [c - cols[0] + lead for c in cols]
-    return alt if alt[-1] < ncols and _adds_up(alt, texts, ncols, groups) else cols
+    if extra <= 0:
+        return cols  # no blank cells told of before the first value
+    # after a header row (the review table's values) a line or two may end that row, not stand for cells
+    ends = (0, 1, 2) if block.table == "review" else (0,)
+    options = set()
+    for lead in {extra // (base + 1) if extra % (base + 1) == 0 else extra, extra}:
+        over = lead + cols[-1] - cols[0] - (ncols - 1)
+        if 0 < over <= lead:
+            lead -= over  # the line that ends the header row is among them
+        options |= {lead - e for e in ends if lead - e >= 0}
+    fitting = [alt for alt in ([c - cols[0] + lead for c in cols] for lead in sorted(options))
+               if alt != cols and alt[-1] < ncols and _adds_up(alt, texts, ncols, groups)]
+    return fitting[0] if len(fitting) == 1 else cols
 
 
 def _adds_up(cols: list[int], texts: list[str], ncols: int, groups: list[int]) -> bool:

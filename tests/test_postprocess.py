@@ -1171,3 +1171,10 @@ def test_blank_cells_before_the_first_value_read_as_bare_line_breaks_when_only_t
     got = [[cells[f"review/{r}/{c}"] for c in ("upheld", "corrected", "other", "pending", "total")]
            for r in ("reconsideration", "litigation_direct", "litigation_after")]
     assert got == [[None] * 5, [0, 0, 0, 2, 2], [0, 23, 166, 2, 191]]
+    # the header row ended by one more line, the last five cells blank: the extra line is no blank cell
+    review = "\n\n".join(H(h) for h in headers) + "\n" * 3 + "\n\n".join(V(v) for v in values) + "\n" * 8
+    text, spans = doc("2021", requests_table("2021", {}, "\n\n", "\n\n"), ACTIVE_2021, review)
+    cells = build_record("x.txt", text, spans).cells
+    got = [[cells[f"review/{r}/{c}"] for c in ("upheld", "corrected", "other", "pending", "total")]
+           for r in ("reconsideration", "litigation_direct", "litigation_after")]
+    assert got == [[0, 0, 0, 2, 2], [0, 23, 166, 2, 191], [None] * 5]
