@@ -881,6 +881,8 @@ def label_anchored(text: str, region: Region) -> tuple[dict[str, RowFill], list[
         elif 1 < len(by_spacer := _by_spacer_rows(text, vals)) <= len(following) + 1 \
                 and all(len(part) <= per_row for part in by_spacer):
             chunks = by_spacer  # one cell per line ending `` |``: a row ends at its spacer line (``||``)
+        elif 1 < len(by_cells := _by_cell_lines(text, vals, per_row)) <= len(following) + 1:
+            chunks = by_cells  # the same, the spacer one pipe wide: a row ends after its ncols cell lines
         else:
             split = _split_over_rows([v.text(text) for v in vals], block, len(following) + 1)
             if split is not None:
@@ -919,6 +921,43 @@ def _by_spacer_rows(text: str, spans: list[Span]) -> list[list[Span]]:
         else:
             parts[-1].append(s)
     return parts
+
+
+_PIPE_CELL_END = re.compile(r"[ \t]*\|([ \t|]*)(?:\n|$)")  # group 1: an inline spacer's pipes, if any
+
+
+def _by_cell_lines(text: str, spans: list[Span], ncols: int) -> list[list[Span]]:
+    """Rows of a table printed one cell per line, each ending `` |`` (a blank cell: ``|`` alone), each
+    row followed by a spacer line of pipes, counted off ``ncols`` cell lines at a time: a spacer only one
+    pipe wide (``|``) looks like a blank cell, but a row that has all its cells cannot hold another, so
+    it is the spacer (``… 0 |`` ``|`` ``|`` ``204 |``: the blank 总计, then the spacer); a spacer printed
+    on a row's last line (``107 | |``) ends it too. [] unless every value ends its line with `` |`` and
+    every line between them is pipes alone."""
+    if not spans or not all(_PIPE_CELL_END.match(text, s.end) for s in spans):
+        return []
+    rows: list[list[Span]] = [[]]
+    cells = 0
+    for i, s in enumerate(spans):
+        if i:
+            gap = text[spans[i - 1].end:s.start]
+            lines = gap.split("\n")[1:-1]
+            if not all(set(line.strip()) <= {"|"} and line.strip() for line in lines):
+                return []
+            for line in lines:
+                if cells == ncols or (len(line.strip()) > 1 and cells):
+                    rows.append([])  # the row is full, or a spacer wider than a cell: the row ends here
+                    cells = 0
+                elif len(line.strip()) == 1:
+                    cells += 1  # a blank cell
+        if cells == ncols:
+            rows.append([])
+            cells = 0
+        rows[-1].append(s)
+        cells += 1
+        if "|" in _PIPE_CELL_END.match(text, s.end).group(1):  # type: ignore[union-attr]
+            rows.append([])  # ``107 | |``: the spacer printed on the row's last cell line
+            cells = 0
+    return [r for r in rows if r]
 
 
 def _by_line(text: str, spans: list[Span]) -> list[list[Span]]:

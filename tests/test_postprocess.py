@@ -1178,3 +1178,18 @@ def test_blank_cells_before_the_first_value_read_as_bare_line_breaks_when_only_t
     got = [[cells[f"review/{r}/{c}"] for c in ("upheld", "corrected", "other", "pending", "total")]
            for r in ("reconsideration", "litigation_direct", "litigation_after")]
     assert got == [[0, 0, 0, 2, 2], [0, 23, 166, 2, 191], [None] * 5]
+
+
+def test_pipe_cells_one_per_line_count_off_rows_whose_spacer_is_one_pipe_wide():
+    # ``4.保护第三方… |`` six values, ``|`` (blank 总计), ``|`` (a spacer one pipe wide), then the next
+    # row's values (5.属于三类… lost its label) and a spacer printed on its last line (``107 | |``)
+    rows = requests_labels_2021()
+    req = requests_table("2021", {}, "\n", "\n")
+    third = R(rows["denied.third_party"]) + "".join("\n" + V("0") for _ in range(7)) + "\n"
+    internal = R(rows["denied.internal_affairs"]) + "".join("\n" + V("0") for _ in range(7)) + "\n"
+    assert third + internal in req
+    cell = lambda v: (V(v) + " |\n") if v else "|\n"  # noqa: E731
+    piped = (R(rows["denied.third_party"]) + " |\n" + "".join(cell(v) for v in ["223", "7", "0", "0", "6", "0", ""])
+             + "|\n" + "".join(cell(v) for v in ["204", "136", "", "0", "3", "0"]) + V("343") + " | |\n")
+    got = requests_rows_read(req.replace(third + internal, piped), "denied.third_party", "denied.internal_affairs")
+    assert got == [[223, 7, 0, 0, 6, 0, None], [204, 136, None, 0, 3, 0, 343]]
