@@ -1136,6 +1136,12 @@ def test_markdown_rows_cut_short_stay_rows_when_the_printed_rows_are_aligned():
     assert got == want
 
 
+def _zero_rows(sep: str, *keys: str) -> str:
+    """The text :func:`requests_table` prints for these consecutive 2021 rows of zeros, cells ``sep`` apart."""
+    rows = requests_labels_2021()
+    return "".join(R(rows[k]) + "".join(sep + V("0") for _ in range(7)) + "\n" for k in keys)
+
+
 def test_a_run_over_two_rows_that_several_splits_fit_keeps_only_what_they_share():
     # spaces that do not follow the cells: ``4323 0 997 237 90 4756 9 701 0 12 138 58918`` is
     # 1．本机关不掌握… and the next row, whose label was lost (99|7, 5|8|9|18…); the tagger cut it at the
@@ -1143,11 +1149,10 @@ def test_a_run_over_two_rows_that_several_splits_fit_keeps_only_what_they_share(
     # disagree on are null and flagged, and no value is guessed into the wrong column.
     rows = requests_labels_2021()
     req = requests_table("2021", {}, " ", "\n")
-    held = R(rows["unable.not_held"]) + "".join(" " + V("0") for _ in range(7)) + "\n"
-    creation = R(rows["unable.needs_creation"]) + "".join(" " + V("0") for _ in range(7)) + "\n"
-    assert held + creation in req
+    pair = _zero_rows(" ", "unable.not_held", "unable.needs_creation")
+    assert pair in req
     run = "4323 0 997 237 90 4756 9 701 0 12 138 58918".split(" ")
-    req = req.replace(held + creation, R(rows["unable.not_held"]) + "".join(" " + V(v) for v in run) + "\n")
+    req = req.replace(pair, R(rows["unable.not_held"]) + "".join(" " + V(v) for v in run) + "\n")
     text, spans = doc("2021", req, ACTIVE_2021)
     record = build_record("x.txt", text, spans)
     got = [[record.cells[f"requests/{r}/{k}"] for k in REQUEST_COLS] for r in ("unable.not_held", "unable.needs_creation")]
@@ -1185,11 +1190,10 @@ def test_pipe_cells_one_per_line_count_off_rows_whose_spacer_is_one_pipe_wide():
     # row's values (5.属于三类… lost its label) and a spacer printed on its last line (``107 | |``)
     rows = requests_labels_2021()
     req = requests_table("2021", {}, "\n", "\n")
-    third = R(rows["denied.third_party"]) + "".join("\n" + V("0") for _ in range(7)) + "\n"
-    internal = R(rows["denied.internal_affairs"]) + "".join("\n" + V("0") for _ in range(7)) + "\n"
-    assert third + internal in req
+    pair = _zero_rows("\n", "denied.third_party", "denied.internal_affairs")
+    assert pair in req
     cell = lambda v: (V(v) + " |\n") if v else "|\n"  # noqa: E731
     piped = (R(rows["denied.third_party"]) + " |\n" + "".join(cell(v) for v in ["223", "7", "0", "0", "6", "0", ""])
              + "|\n" + "".join(cell(v) for v in ["204", "136", "", "0", "3", "0"]) + V("343") + " | |\n")
-    got = requests_rows_read(req.replace(third + internal, piped), "denied.third_party", "denied.internal_affairs")
+    got = requests_rows_read(req.replace(pair, piped), "denied.third_party", "denied.internal_affairs")
     assert got == [[223, 7, 0, 0, 6, 0, None], [204, 136, None, 0, 3, 0, 343]]
