@@ -542,6 +542,7 @@ def _one_line_cell(text: str, a: Span, b: Span) -> bool:
 
 
 _CELL_END = " \t\n\r|\u3000\xa0"
+_BREAKS = ("<br>", "<br/>", "<br />")  # a markdown cell's line breaks: rows merged into one cell
 # A cell between ``|`` or ``<br>`` (a markdown cell that stacks several rows' values, ``| 543<br>196 |``).
 _PIPE_CELL = re.compile(r"(?:(?<=\|)|(?<=<br>)|(?<=<br/>))[ \u3000\xa0]*([+\-]?\d+(?:\.\d+)?)[ \u3000\xa0]*"
                         r"(?=\||<br/?>)")
@@ -877,8 +878,9 @@ def _join_cut_numbers(text: str, spans: list[Span]) -> list[Span]:
 
 def _complete_numbers(text: str, spans: list[Span]) -> list[Span]:
     """A value span reaches over the digits right before or after it that no span holds, when they stop at
-    a cell border (``69`` + untagged ``2`` + ``\\n`` is ``692``): a number the tagger cut short. Digits
-    that run into words (``2.没有…``, the next row's numbering) are left alone."""
+    a cell border (``69`` + untagged ``2`` + ``\\n`` is ``692``; a markdown ``<br>`` is one too): a
+    number the tagger cut short. Digits that run into words (``2.没有…``, the next row's numbering) are
+    left alone."""
     taken = sorted((s.start, s.end) for s in spans)
     starts = [a for a, _ in taken]
     ends = sorted(b for _, b in taken)
@@ -889,7 +891,7 @@ def _complete_numbers(text: str, spans: list[Span]) -> list[Span]:
             while start > 0 and text[start - 1].isdigit():
                 start -= 1
             free = bisect.bisect_right(ends, start) == bisect.bisect_right(ends, s.start)  # no span ends inside
-            if free and (start == 0 or text[start - 1] in _CELL_END):
+            if free and (start == 0 or text[start - 1] in _CELL_END or text.endswith(_BREAKS, 0, start)):
                 s = Span(start, s.end, s.label, s.score)
         # (also a decimal tail cut off after its point: ``2776633.`` + ``2``)
         if s.label == "VALUE" and end < len(text) and text[end].isdigit() and (
@@ -902,7 +904,7 @@ def _complete_numbers(text: str, spans: list[Span]) -> list[Span]:
             # before a count word (``3件``: a number in the prose)
             into_prose = end < len(text) and ("\u4e00" <= text[end] <= "\u9fff" and text[end] not in _COUNT_WORDS
                                               or text[end] in "（(")  # or a note: 96991（注：…
-            if free and (end == len(text) or text[end] in _CELL_END or into_prose):
+            if free and (end == len(text) or text[end] in _CELL_END or text.startswith("<br", end) or into_prose):
                 s = Span(s.start, end, s.label, s.score)
         out.append(s)
     return out

@@ -214,6 +214,10 @@ def test_repair_completes_numbers_cut_short_but_not_into_the_next_label():
     assert [text[s.start:s.end] for s in fixed if s.label == "VALUE"] == ["692", "5", "1000001"]
     text = "| 规章 | 1692 |"
     assert [text[s.start:s.end] for s in repair_spans(text, [Span(8, 11, "VALUE")])] == ["1692"]
+    text = "| 161<br>7075<br>46322<br>9 |"  # rows merged into one markdown cell: <br> is a cell border
+    for a, z in ((17, 21), (18, 22)):  # 4632 and 6322
+        fixed = repair_spans(text, [Span(2, 5, "VALUE"), Span(9, 13, "VALUE"), Span(a, z, "VALUE"), Span(26, 27, "VALUE")])
+        assert [text[s.start:s.end] for s in fixed] == ["161", "7075", "46322", "9"]
 
 
 def test_repair_adds_a_number_filling_a_pipe_cell_the_tagger_left_out():
