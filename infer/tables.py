@@ -1089,6 +1089,9 @@ def grid_rows(groups: list[list[Span]], ncols: int, text: str = "", row_sums: bo
     return [flat[j:j + ncols] for j in range(0, len(flat), ncols)]
 
 
+_DOUBTFUL_SCORE = 0.95  # a span's mean tag confidence below which the grid may drop it as stray
+
+
 def grid(text: str, region: Region) -> dict[str, RowFill] | None:
     """Rows in template order from an exactly full grid of values; None if the counts do not fit."""
     block = region.block
@@ -1117,9 +1120,12 @@ def grid(text: str, region: Region) -> dict[str, RowFill] | None:
         values = merged  # digits split by a space inside delimited cells (``| 4 1 |``)
     extra = len(values) - ncols * len(rows_in_order)
     if 0 < extra <= 2 and all(v.score is not None for v in values):
-        # A stray span or two (a page number, a digit of a label): drop the ones the tagger trusted least.
+        # A stray span or two (a page number, a digit of a label): drop the ones the tagger trusted least,
+        # if it doubted them at all; values it is sure of (0.998) make the count wrong some other way
+        # (blank cells), and dropping them would shift the rows after them.
         doubtful = sorted(values, key=lambda v: v.score)[:extra]  # type: ignore[arg-type, return-value]
-        values = [v for v in values if v not in doubtful]
+        if all(v.score < _DOUBTFUL_SCORE for v in doubtful):  # type: ignore[operator]
+            values = [v for v in values if v not in doubtful]
     if not rows_in_order or len(values) != ncols * len(rows_in_order):
         return None
     if any(parse_value(v.text(text)) is None for v in values):

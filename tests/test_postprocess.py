@@ -1197,3 +1197,28 @@ def test_pipe_cells_one_per_line_count_off_rows_whose_spacer_is_one_pipe_wide():
              + "|\n" + "".join(cell(v) for v in ["204", "136", "", "0", "3", "0"]) + V("343") + " | |\n")
     got = requests_rows_read(req.replace(pair, piped), "denied.third_party", "denied.internal_affairs")
     assert got == [[223, 7, 0, 0, 6, 0, None], [204, 136, None, 0, 3, 0, 343]]
+
+
+def test_a_full_grid_drops_one_stray_value_only_when_the_tagger_doubted_it():
+    from nianbao.infer.pipeline import heading_starts
+    from nianbao.infer.tables import grid, split_regions
+    from nianbao.spans import Span
+
+    cells = _distinct_rows_2021()
+    rows = requests_labels_2021()
+    req = requests_table("2021", cells, "\n\n", "\n\n")
+    stray_at = R(rows["granted"])
+    req = req.replace(stray_at, V("7") + "\n\n" + stray_at)  # a number between two rows, none of theirs
+    text, spans = doc("2021", req, ACTIVE_2021)
+    stray = next(s for s in spans if s.label == "VALUE" and text[s.start:s.end] == "7"
+                 and text[s.end:s.end + 4] == "\n\n（一")
+
+    def read(stray_score: float):
+        scored = [Span(s.start, s.end, s.label, stray_score if s == stray else 0.998) for s in spans]
+        heads = heading_starts(text, scored)
+        region = split_regions(text, scored, get_template("2021"), {n: h.start for n, h in heads.items()})["requests"]
+        return grid(text, region)
+
+    doubted = read(0.61)
+    assert doubted is not None and [v for v in doubted["granted"].values] == [int(v) for v in cells["granted"]]
+    assert read(0.997) is None  # a value it was sure of: the count is off some other way, no grid
