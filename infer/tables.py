@@ -1413,7 +1413,8 @@ def _printed_blank_rows(text: str, ncols: int, labels: list[tuple[Span, RowMatch
                         rows: list[str]) -> set[str]:
     """Those of ``rows`` printed blank: the row's label stands on its own line, followed by nothing but
     at least one empty line per column before the next label or value (``（七）总计`` then 15 line
-    breaks, in one-cell-per-line text whose cells are a line apart). Labels bunched in a PDF label column
+    breaks, in one-cell-per-line text whose cells are a line apart), or ends a markdown line of
+    nothing but empty cells, one per column at least, before the next label or value. Labels bunched in a PDF label column
     are a line or two apart, so they do not count."""
     starts = sorted([s.start for s, _ in labels] + [v.start for v in values])
     blank = set()
@@ -1424,6 +1425,10 @@ def _printed_blank_rows(text: str, ncols: int, labels: list[tuple[Span, RowMatch
         gap = text[span.end:starts[k]] if k < len(starts) else ""
         if gap and not gap.strip(" \t\r\n\u3000\xa0") and gap.count("\n") > ncols:
             blank.add(match.row)
+        line_end = text.find("\n", span.end)
+        rest = text[span.end:line_end if line_end >= 0 else len(text)]
+        if len(gap) > len(rest) and not rest.replace("|", "").strip(" \t\r\u3000\xa0") and rest.count("|") > ncols:
+            blank.add(match.row)  # a markdown row of empty cells: ``| (七)总计 |  |  |  |  |  |  |  |``
     return blank
 
 

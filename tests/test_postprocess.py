@@ -1222,3 +1222,38 @@ def test_a_full_grid_drops_one_stray_value_only_when_the_tagger_doubted_it():
     doubted = read(0.61)
     assert doubted is not None and [v for v in doubted["granted"].values] == [int(v) for v in cells["granted"]]
     assert read(0.997) is None  # a value it was sure of: the count is off some other way, no grid
+
+
+def test_markdown_rows_merged_with_a_lost_label_and_a_row_of_empty_cells_keep_their_places():
+    # A 2019 markdown table: one row merges 二、… to 2.其他… with <br> (（一）予以公开 lost its label, so
+    # six labels, two of them headings, over five values a cell); （七）总计 is a line of empty cells; the
+    # values of （六）其他处理 stand on the line above its label.
+    block = get_template("2019").block("requests")
+    label = {r.key: r.labels[0] for r in block.rows}
+    value = {r.key: [str(i + 1)] + ["0"] * 5 + [str(i + 1)] for i, r in enumerate(block.rows)}
+
+    def row(key, lead="|  |  | "):
+        return lead + R(label[key]) + " | " + " | ".join(V(v) for v in value[key]) + " |\n"
+
+    def merged(labels, keys):
+        cells = [R(x) for x in labels]
+        return ("| " + "<br>".join(cells) + " | " +
+                " | ".join("<br>".join(V(value[k][c]) for k in keys) for c in range(7)) + " |\n")
+
+    first = ["carried_over", "granted", "partial", "denied.state_secret", "denied.law_forbidden"]
+    table = (H("申请人情况") + " | " + H("自然人") + " | " + H("总计") + " |\n" + row("new", "| ")
+             + merged([label["carried_over"], "三、本年度办理结果", label["partial"], "（三）不予公开",
+                       label["denied.state_secret"], label["denied.law_forbidden"]], first)
+             + "".join(row(k) for k in [r.key for r in block.rows][6:20])
+             + "|  |  | " + " | ".join(V(v) for v in value["other"]) + " |\n"
+             + "|  | " + R(label["other"]) + " |\n"
+             + "|  | " + R(label["total"]) + " |" + "  |" * 7 + "\n" + row("carried_forward", "| "))
+    src = ("[[TITLE:某某县人民政府2019年政府信息公开工作年度报告]]\n[[SECTION:一、总体情况]]\n今年以来我县扎实推进政务公开。\n"
+           "[[SECTION:三、收到和处理政府信息公开申请情况]]\n" + table + "\n[[SECTION:四、政府信息公开行政复议、行政诉讼情况]]\n无。\n")
+    text, spans = markup(src)
+    record = build_record("x.txt", text, spans)
+    assert record.template == "2019"
+    got = {r.key: [record.cells[f"requests/{r.key}/{c}"] for c in REQUEST_COLS] for r in block.rows}
+    want = {k: [int(v) for v in vals] for k, vals in value.items()}
+    want["total"] = [None] * 7
+    assert got == want
