@@ -720,13 +720,7 @@ def _adds_up(cols: list[int], texts: list[str], ncols: int, groups: list[int]) -
     for c, t in zip(cols, texts):
         p = parse_value(t)
         vals[c] = p.value if p else None
-    offset = 0
-    for size in groups:
-        total = vals[offset + size - 1]
-        if total is not None and sum(v or 0 for v in vals[offset:offset + size - 1]) != total:
-            return False
-        offset += size
-    return True
+    return _sums_hold(vals, groups)
 
 
 def _space_separated_reading(text: str, spans: list[Span], ncols: int, block: Block) -> RowSolution | None:
@@ -979,8 +973,11 @@ def _split_over_rows(runs: list[str], block: Block, max_rows: int) -> tuple[list
     never the first values left-aligned into the first row, which would be a guess. None when no number
     of rows fits."""
     per_row, groups, signed = len(block.cols), identity_groups(block), signed_columns(block)
-    # "conflict": no one-row reading keeps the row's sum, so the run may well hold the next row too
-    if split_row(runs, per_row, groups, signed).status not in ("unsolved", "extra", "conflict"):
+    # "conflict": no one-row reading keeps the row's sum, so the run may well hold the next row too; so
+    # too the one reading that fills the row ("forced") when it breaks the sum (``132 1501653 0 0351 …``)
+    one = split_row(runs, per_row, groups, signed)
+    if one.status not in ("unsolved", "extra", "conflict") and \
+            not (one.status == "forced" and not _sums_hold(one.values, groups)):
         return None
     for m in range(2, max_rows + 1):
         sol = split_row(runs, per_row * m, groups * m, signed * m)
@@ -992,6 +989,17 @@ def _split_over_rows(runs: list[str], block: Block, max_rows: int) -> tuple[list
         if sol.status not in ("unsolved", "extra"):
             return None  # too few for m rows
     return None
+
+
+def _sums_hold(values: list[Number | None], groups: list[int]) -> bool:
+    """Does each identity group of a row's values add up (a blank total tells nothing)?"""
+    offset = 0
+    for size in groups:
+        part, total = values[offset:offset + size - 1], values[offset + size - 1]
+        if total is not None and sum(v or 0 for v in part) != total:
+            return False
+        offset += size
+    return True
 
 
 def _first_rows_of_headings(block: Block, labelled: list[Segment]) -> None:

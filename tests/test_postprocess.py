@@ -1257,3 +1257,17 @@ def test_markdown_rows_merged_with_a_lost_label_and_a_row_of_empty_cells_keep_th
     want = {k: [int(v) for v in vals] for k, vals in value.items()}
     want["total"] = [None] * 7
     assert got == want
+
+
+def test_a_run_whose_one_row_reading_breaks_its_sum_is_read_over_the_next_row_that_lost_its_label():
+    # ``132 1501653 0 0351 254011 700272`` after 1.信访举报…: six spans make seven cells one way only
+    # (132, 1501653, 0, 0, 351, 254011, 700272), which breaks the row's sum; over two rows (2.重复申请
+    # lost its label) exactly one split keeps both sums
+    rows = requests_labels_2021()
+    req = requests_table("2021", {}, " ", "\n")
+    pair = _zero_rows(" ", "not_processed.petition", "not_processed.duplicate")
+    assert pair in req
+    run = ["132", "1501653", "0", "0351", "254011", "700272"]
+    req = req.replace(pair, R(rows["not_processed.petition"]) + "".join(" " + V(v) for v in run) + "\n")
+    assert requests_rows_read(req, "not_processed.petition", "not_processed.duplicate") == \
+        [[132, 150, 16, 53, 0, 0, 351], [254, 0, 11, 7, 0, 0, 272]]
