@@ -22,7 +22,8 @@ def main() -> None:
     ap.add_argument("--model", type=Path, default=None, help="tagger folder (default: the shipped model)")
     ap.add_argument("--docs", type=int, default=200)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--batch-docs", type=int, default=8, help="documents tagged per model call")
+    ap.add_argument("--batch-docs", type=int, default=1,
+                    help="documents tagged per model call (1: as `extract` tags them, one report at a time)")
     ap.add_argument("--precision", default="auto,fp32,bf16,int8",
                     help="comma-separated tagger precisions to measure (auto is what `extract` uses)")
     ap.add_argument("--workers", default="2", help="comma-separated `extract -j` values to time end to end "
