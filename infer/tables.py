@@ -877,6 +877,11 @@ def label_anchored(text: str, region: Region) -> tuple[dict[str, RowFill], list[
             chunks = by_spacer  # one cell per line ending `` |``: a row ends at its spacer line (``||``)
         elif 1 < len(by_cells := _by_cell_lines(text, vals, per_row)) <= len(following) + 1:
             chunks = by_cells  # the same, the spacer one pipe wide: a row ends after its ncols cell lines
+        elif (lined := _lines_over_rows(text, block, seg.label_end, vals, len(following) + 1)) is not None:
+            for nxt, fill in zip([r] + following, lined):
+                presplit[nxt] = fill
+                rows.pop(nxt, None)
+            continue
         else:
             split = _split_over_rows([v.text(text) for v in vals], block, len(following) + 1)
             if split is not None:
@@ -952,6 +957,37 @@ def _by_cell_lines(text: str, spans: list[Span], ncols: int) -> list[list[Span]]
             rows.append([])  # ``107 | |``: the spacer printed on the row's last cell line
             cells = 0
     return [r for r in rows if r]
+
+
+def _lines_over_rows(text: str, block: Block, label_end: int | None, spans: list[Span],
+                     max_rows: int) -> list[RowFill] | None:
+    """Rows printed one cell per line after one label, the next rows' labels lost, read by their blank
+    lines across the rows (``0 0 0 0 0 0`` + an empty line + ``0 0 0 0 0 0``: each row's 总计 blank): the
+    columns :func:`line_columns` gives the run over as many rows as it needs, cut into rows. None unless
+    the run needs two rows or more, fills them in order and keeps every sum it shows."""
+    per_row = len(block.cols)
+    cols = delimited_columns(text, label_end, spans, per_row * max_rows)
+    if cols is None or cols[-1] < per_row or any(_printed_row_break(text, a, b) for a, b in zip(spans, spans[1:])):
+        return None
+    n_rows = cols[-1] // per_row + 1
+    fills = []
+    for k in range(n_rows):
+        vals: list[Number | None] = [None] * per_row
+        mine = [(c - k * per_row, s) for c, s in zip(cols, spans) if c // per_row == k]
+        for c, s in mine:
+            p = parse_value(s.text(text))
+            if p is None:
+                return None
+            vals[c] = p.value
+        if not mine or not _sums_hold(vals, identity_groups(block)):
+            return None
+        fills.append(RowFill(vals, [None] * per_row, "blanks", [s for _, s in mine]))
+    return fills
+
+
+def _printed_row_break(text: str, a: Span, b: Span) -> bool:
+    """Anything but line breaks and spaces between two values (a tab, a pipe, a page footer)."""
+    return bool(text[a.end:b.start].strip(" \n\r\u3000\xa0")) or "\n" not in text[a.end:b.start]
 
 
 def _by_line(text: str, spans: list[Span]) -> list[list[Span]]:

@@ -1271,3 +1271,16 @@ def test_a_run_whose_one_row_reading_breaks_its_sum_is_read_over_the_next_row_th
     req = req.replace(pair, R(rows["not_processed.petition"]) + "".join(" " + V(v) for v in run) + "\n")
     assert requests_rows_read(req, "not_processed.petition", "not_processed.duplicate") == \
         [[132, 150, 16, 53, 0, 0, 351], [254, 0, 11, 7, 0, 0, 272]]
+
+
+def test_rows_one_cell_per_line_after_one_label_are_cut_by_their_blank_lines():
+    # （一）予以公开, six values, an empty line (its 总计 blank), six more values (（二）部分公开 lost its
+    # label), another empty line: two rows whose totals are blank, not one row and a shifted one
+    rows = requests_labels_2021()
+    req = requests_table("2021", {}, "\n\n", "\n\n")
+    pair = R(rows["granted"]) + "".join("\n\n" + V("0") for _ in range(7)) + "\n\n" + \
+        R(rows["partial"]) + "".join("\n\n" + V("0") for _ in range(7)) + "\n\n"
+    assert pair in req
+    run = "".join("\n\n" + V(v) for v in "120000") + "\n\n" + "".join("\n\n" + V(v) for v in "300400") + "\n\n\n\n"
+    got = requests_rows_read(req.replace(pair, R(rows["granted"]) + run), "granted", "partial")
+    assert got == [[1, 2, 0, 0, 0, 0, None], [3, 0, 0, 4, 0, 0, None]]
