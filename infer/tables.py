@@ -282,11 +282,13 @@ def signed_columns(block: Block) -> list[bool]:
 
 def delimited_columns(text: str, anchor_end: int | None, values: list[Span], ncols: int,
                       drifted: list[Span] = (), rhythm: int | None = None,  # type: ignore[assignment]
-                      nbsp_blank: bool = False) -> list[int] | None:
+                      nbsp_blank: bool = False, label_cell: bool = False) -> list[int] | None:
     """Column index of each value from the delimiters around it, for tab- and pipe-delimited rows.
 
     Blank cells leave an extra delimiter (``\\t\\t``, or a line holding only ``|``). ``drifted``: header
-    cells printed among the values (PDF text), each standing on a line of its own like a cell. Returns
+    cells printed among the values (PDF text), each standing on a line of its own like a cell.
+    ``label_cell``: the table's rows start with a label cell (not the review table's), so a tab row
+    starting its line with a tab holds the (empty) label cell first. Returns
     None when the row shows no such delimiters or they do not fit the row. A label printed after its
     values (PDF text) is no anchor: the blank space before the first value is the gap then.
     """
@@ -320,8 +322,11 @@ def delimited_columns(text: str, anchor_end: int | None, values: list[Span], nco
         elif "|" in gap:
             blanks = sum(1 for line in gap.split("\n")[1:-1] if line.strip() == "|")
             step = 1 + blanks
-        elif i == 0 and "\n" in gap:  # the row starts a line: its first cell has no delimiter before it
-            step = gap[gap.rfind("\n") + 1:].count("\t") + 1
+        elif i == 0 and "\n" in gap:
+            # the row starts a line: its first cell has no delimiter before it, except that a row of a
+            # table with a label column whose label was lost starts with that empty cell (``\t68\t\t``)
+            tabs = gap[gap.rfind("\n") + 1:].count("\t")
+            step = max(tabs, 1) if label_cell else tabs + 1
         else:
             step = max(gap.count("\t"), 1)
         col += step
@@ -661,11 +666,13 @@ def _one_cell_per_line_columns(text: str, block: Block, label_end: int | None, s
     Where the two readings differ, the row's identity (总计 = the sum) decides when it holds under
     one of them only; else numbers padded with no-break spaces anywhere in the text tell of filler."""
     strict = _leading_blanks_as_lines(text, block, label_end, spans, ncols, texts,
-                                      delimited_columns(text, label_end, spans, ncols, drifted, rhythm))
+                                      delimited_columns(text, label_end, spans, ncols, drifted, rhythm,
+                                                        label_cell=block.table != "review"))
     start = spans[0].start if label_end is None else min(label_end, spans[0].start)
     if not _NBSP_LINE.search(text, start, spans[-1].end):
         return strict
-    loose = delimited_columns(text, label_end, spans, ncols, drifted, rhythm, nbsp_blank=True)
+    loose = delimited_columns(text, label_end, spans, ncols, drifted, rhythm, nbsp_blank=True,
+                              label_cell=block.table != "review")
     if loose is None or loose == strict:
         return strict
     groups = identity_groups(block)

@@ -1284,3 +1284,18 @@ def test_rows_one_cell_per_line_after_one_label_are_cut_by_their_blank_lines():
     run = "".join("\n\n" + V(v) for v in "120000") + "\n\n" + "".join("\n\n" + V(v) for v in "300400") + "\n\n\n\n"
     got = requests_rows_read(req.replace(pair, R(rows["granted"]) + run), "granted", "partial")
     assert got == [[1, 2, 0, 0, 0, 0, None], [3, 0, 0, 4, 0, 0, None]]
+
+
+def test_a_tab_row_that_lost_its_label_starts_with_the_empty_label_cell():
+    # PDF text with tabs: ``政府集中采购`` lost, its line ``⇥68⇥⇥``: the first tab ends the empty label
+    # cell, so 68 is the 采购项目数量 and the amount is blank (a review row has no label cell: there a
+    # leading tab is a blank first cell)
+    procurement = ("[[TABLE_TITLE:第二十条第（九）项]]\n" + H("信息内容") + "\t" + H("采购项目数量") + "\t"
+                   + H("采购总金额") + "\t\t\n\t" + V("68") + "\t\t\n")
+    src = ("[[TITLE:某某县人民政府2019年政府信息公开工作年度报告]]\n[[SECTION:一、总体情况]]\n今年以来我县扎实推进政务公开。\n"
+           "[[SECTION:二、主动公开政府信息情况]]\n" + procurement +
+           "[[SECTION:三、收到和处理政府信息公开申请情况]]\n" + requests_table("2019", {}, "\t", "\t\n") +
+           "\n[[SECTION:四、政府信息公开行政复议、行政诉讼情况]]\n无。\n")
+    record = build_record("x.txt", *markup(src))
+    assert record.template == "2019"
+    assert (record.cells["active/procurement/items"], record.cells["active/procurement/amount"]) == (68, None)
