@@ -120,13 +120,17 @@ def test_windows_cover_everything_and_merge_by_centrality():
     assert merged[300, 0] == 1  # position 300 is central in window 1 (192..448), at the edge of window 0
 
 
+def _bio_constraints() -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The scheme's tags, which may follow which, and which may start a path."""
+    tags = list(BIO_TAGS)
+    return tags, allowed_transitions(tags), np.array([not t.startswith("I-") for t in tags])
+
+
 def test_viterbi_skipping_sure_o_stretches_finds_the_same_path():
     from nianbao.infer.tagger import viterbi_between_sure_o
 
     rng = np.random.default_rng(3)
-    tags = list(BIO_TAGS)
-    allowed = allowed_transitions(tags)
-    start_ok = np.array([not t.startswith("I-") for t in tags])
+    tags, allowed, start_ok = _bio_constraints()
     for _ in range(20):
         probs = rng.dirichlet(np.full(len(tags), 0.3), size=300).astype(np.float32)
         sure = rng.random(300) < 0.6  # prose: the model is sure these are O
@@ -150,9 +154,7 @@ def test_spans_of_a_path_are_those_bio_decoding_reads():
     from nianbao.infer.tagger import path_spans
 
     rng = np.random.default_rng(5)
-    tags = list(BIO_TAGS)
-    allowed = allowed_transitions(tags)
-    start_ok = np.array([not t.startswith("I-") for t in tags])
+    tags, allowed, start_ok = _bio_constraints()
     for trial in range(300):
         n = int(rng.integers(1, 80))
         path = []
